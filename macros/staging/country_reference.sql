@@ -1,0 +1,33 @@
+{% macro country_reference() %}
+    {#- ISO 3166 alpha-2 code -> (calling code, spellings seen in exports, upper-cased). -#}
+    {{ return({
+        'US': ('1', ['USA', 'UNITED STATES', 'UNITED STATES OF AMERICA', 'U.S.', 'U.S.A.', 'AMERICA']),
+        'CA': ('1', ['CAN', 'CANADA']),
+        'GB': ('44', ['GBR', 'UK', 'U.K.', 'UNITED KINGDOM', 'GREAT BRITAIN', 'ENGLAND', 'SCOTLAND', 'WALES']),
+        'IE': ('353', ['IRL', 'IRELAND', 'EIRE']),
+        'DE': ('49', ['DEU', 'GERMANY', 'DEUTSCHLAND']),
+        'FR': ('33', ['FRA', 'FRANCE', 'RÉPUBLIQUE FRANÇAISE', 'REPUBLIQUE FRANCAISE']),
+        'NL': ('31', ['NLD', 'NETHERLANDS', 'THE NETHERLANDS', 'NEDERLAND', 'HOLLAND']),
+        'BE': ('32', ['BEL', 'BELGIUM', 'BELGIQUE', 'BELGIE', 'BELGIË']),
+        'LU': ('352', ['LUX', 'LUXEMBOURG']),
+        'AT': ('43', ['AUT', 'AUSTRIA', 'ÖSTERREICH', 'OESTERREICH']),
+        'CH': ('41', ['CHE', 'SWITZERLAND', 'SCHWEIZ', 'SUISSE']),
+        'ES': ('34', ['ESP', 'SPAIN', 'ESPAÑA', 'ESPANA']),
+        'PT': ('351', ['PRT', 'PORTUGAL']),
+        'IT': ('39', ['ITA', 'ITALY', 'ITALIA']),
+        'DK': ('45', ['DNK', 'DENMARK', 'DANMARK']),
+        'SE': ('46', ['SWE', 'SWEDEN', 'SVERIGE']),
+        'NO': ('47', ['NOR', 'NORWAY', 'NORGE']),
+        'FI': ('358', ['FIN', 'FINLAND', 'SUOMI']),
+        'PL': ('48', ['POL', 'POLAND', 'POLSKA']),
+        'CZ': ('420', ['CZE', 'CZECHIA', 'CZECH REPUBLIC']),
+        'AU': ('61', ['AUS', 'AUSTRALIA']),
+        'NZ': ('64', ['NZL', 'NEW ZEALAND']),
+        'JP': ('81', ['JPN', 'JAPAN']),
+        'IN': ('91', ['IND', 'INDIA']),
+        'SG': ('65', ['SGP', 'SINGAPORE']),
+        'BR': ('55', ['BRA', 'BRAZIL', 'BRASIL']),
+        'MX': ('52', ['MEX', 'MEXICO', 'MÉXICO']),
+        'ZA': ('27', ['ZAF', 'SOUTH AFRICA']),
+    }) }}
+{% endmacro %}

@@ -1,0 +1,3 @@
+{% macro min_valid_date() %}
+    date '{{ var("min_valid_date") }}'
+{% endmacro %}

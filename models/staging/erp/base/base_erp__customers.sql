@@ -1,0 +1,88 @@
+-- Every raw ERP customer row, typed, with the reason it cannot be staged (null when it can).
+with
+
+source as (
+    select * from {{ source('erp', 'customers') }}
+),
+
+numbered as (
+    select
+        source.*,
+        {{ raw_record('source') }} as raw_record
+    from source
+),
+
+copies as (
+    select
+        *,
+        row_number() over (partition by raw_record) as copy_number
+    from numbered
+),
+
+typed as (
+    select
+        -- ids
+        {{ clean_text('erp_customer_id') }} as erp_customer_id,
+
+        -- strings
+        {{ clean_text('customer_name') }} as customer_name,
+        {{ normalize_customer_type('customer_type') }} as customer_type,
+        upper(regexp_replace(cast(vat_number as varchar), '[^0-9A-Za-z]', '', 'g')) as tax_id,
+        {{ normalize_email('email') }} as email,
+        {{ normalize_phone('phone', normalize_country_code('country_code')) }} as phone_e164,
+        {{ clean_text('address_line1') }} as street,
+        {{ normalize_postcode('postal_code', normalize_country_code('country_code')) }} as postcode,
+        {{ clean_text('city') }} as city,
+        {{ normalize_country_code('country_code') }} as country_code,
+
+        -- numerics
+        try_cast(payment_terms_days as integer) as payment_terms_days,
+        try_cast(credit_limit as decimal(18, 2)) as credit_limit,
+
+        -- booleans
+        {{ is_malformed_email('email') }} as is_email_malformed,
+
+        -- dates
+        try_cast(created_on as date) as opened_date,
+
+        -- timestamps
+        try_cast(last_modified_at as timestamp) as updated_at,
+
+        -- lineage of the raw row
+        case
+            when copy_number > 1 then 'exact_duplicate'
+            when {{ clean_text('erp_customer_id') }} is null then 'missing_key'
+            when {{ clean_text('customer_name') }} is null then 'missing_required_value'
+            when
+                {{ is_unparseable('payment_terms_days', 'integer') }}
+                or {{ is_unparseable('credit_limit', 'decimal(18, 2)') }}
+                or {{ is_unparseable('created_on', 'date') }}
+                or {{ is_unparseable('last_modified_at', 'timestamp') }}
+                then 'unparseable_value'
+            when
+                try_cast(created_on as date) > {{ max_valid_date() }}
+                or try_cast(last_modified_at as timestamp) > {{ max_valid_date() }} + interval 1 day
+                then 'future_date'
+            when try_cast(created_on as date) < {{ min_valid_date() }} then 'implausible_date'
+            when try_cast(credit_limit as decimal(18, 2)) < 0 then 'negative_amount'
+        end as row_rejection_reason,
+        copy_number,
+        raw_record
+    from copies
+),
+
+final as (
+    select
+        * exclude (row_rejection_reason),
+        case
+            when row_rejection_reason is not null then row_rejection_reason
+            -- Two different rows under one id: the most recently changed one is staged.
+            when row_number() over (
+                partition by erp_customer_id, row_rejection_reason is null
+                order by updated_at desc nulls last, raw_record
+            ) > 1 then 'duplicate_key'
+        end as rejection_reason
+    from typed
+)
+
+select * from final
