@@ -2,25 +2,31 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
 
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-# Where the raw exports live and how many customers the default sample has.
-SEG_RAW_DIR ?= data/sample/raw
-SEG_TRUTH_DIR ?= data/sample/truth
+# The generated sample, and where the raw exports are read from (the sample unless SEG_RAW_DIR says otherwise).
+SAMPLE_DIR := data/sample
 SAMPLE_CUSTOMERS ?= 5000
 SAMPLE_SEED ?= 42
-SAMPLE_STAMP := $(SEG_RAW_DIR)/.generated-$(SAMPLE_CUSTOMERS)-$(SAMPLE_SEED)
-
-export SEG_RAW_DIR
+SAMPLE_STAMP := $(SAMPLE_DIR)/.generated-$(SAMPLE_CUSTOMERS)-$(SAMPLE_SEED)
+SEG_RAW_DIR ?= $(SAMPLE_DIR)/raw
+# Absolute, so that the raw views in the warehouse work from any working directory.
+export SEG_RAW_DIR := $(abspath $(SEG_RAW_DIR))
 export SEG_WAREHOUSE_PATH ?= warehouse/custseg.duckdb
+# Your own data is never overwritten: the sample is generated only when it is what dbt reads.
+ifeq ($(SEG_RAW_DIR),$(abspath $(SAMPLE_DIR)/raw))
+RAW_DATA := $(SAMPLE_STAMP)
+endif
+BENCH_CUSTOMERS ?= 1000000
+BENCH_RUNS ?= 3
 export DBT_PROFILES_DIR := $(CURDIR)
 export GX_ANALYTICS_ENABLED := False
 export DO_NOT_TRACK := 1
 
-.PHONY: build test venv sample dbt-build pytest lint clean lock
+.PHONY: build test venv sample dbt-build pytest lint bench clean lock
 
 venv: $(STAMP)
 
@@ -38,28 +44,34 @@ lock: $(STAMP)
 sample: $(SAMPLE_STAMP)
 
 $(SAMPLE_STAMP): $(STAMP)
-	rm -rf $(SEG_RAW_DIR) $(SEG_TRUTH_DIR)
+	rm -rf $(SAMPLE_DIR)
 	$(BIN)/python -m custseg.generate --customers $(SAMPLE_CUSTOMERS) --seed $(SAMPLE_SEED) \
-		--out $(SEG_RAW_DIR) --truth $(SEG_TRUTH_DIR)
+		--out $(SAMPLE_DIR)/raw --truth $(SAMPLE_DIR)/truth
 	touch $(SAMPLE_STAMP)
 
-dbt-build: $(STAMP) $(SAMPLE_STAMP)
+dbt-build: $(STAMP) $(RAW_DATA)
 	mkdir -p $(dir $(SEG_WAREHOUSE_PATH))
-	$(BIN)/dbt build --fail-fast
+	$(BIN)/dbt build
 	@echo
 	@echo "Warehouse: $(abspath $(SEG_WAREHOUSE_PATH))"
-	@echo "Query it:  $(BIN)/python -c \"import duckdb; print(duckdb.connect('$(SEG_WAREHOUSE_PATH)', read_only=True).sql('select source_system, rows_in, rows_staged, rows_quarantined from main_audit.raw_row_reconciliation'))\""
+	@echo "Query it:  $(BIN)/python -c \"import duckdb; print(duckdb.connect('$(SEG_WAREHOUSE_PATH)', read_only=True).sql('from main.int_raw_row_reconciliation'))\""
 
 build: dbt-build
 
-pytest: $(STAMP) $(SAMPLE_STAMP)
+pytest: $(STAMP)
 	$(BIN)/pytest
 
-lint: $(STAMP) $(SAMPLE_STAMP)
-	$(BIN)/sqlfluff lint models macros tests analyses snapshots
+# sqlfluff compiles the project against its own scratch warehouse, never the real one.
+lint: $(STAMP)
+	mkdir -p target
+	SEG_WAREHOUSE_PATH=target/sqlfluff.duckdb $(BIN)/sqlfluff lint models macros tests analyses snapshots
+
+# Speed and memory of the generator at scale: median of several runs (see README, Performance).
+bench: $(STAMP)
+	$(BIN)/python -m custseg.bench --customers $(BENCH_CUSTOMERS) --runs $(BENCH_RUNS)
 
 # Everything the project checks; works on a fresh clone (it sets up what it needs).
 test: dbt-build pytest lint
 
 clean:
-	rm -rf $(VENV) target logs warehouse data/sample dbt_packages
+	rm -rf $(VENV) target logs warehouse $(SAMPLE_DIR) dbt_packages

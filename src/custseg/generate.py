@@ -939,21 +939,25 @@ def generate(customers: int, seed: int, out: Path, truth: Path, fmt: str = "parq
 
     summary: dict = {"customers": customers, "seed": seed, "end_date": end_date.isoformat(), "format": fmt, "dirt_rates": asdict(DIRT), "tables": {}}
     truth_records = []
+    customer_tables = {"crm_customers": "crm", "erp_customers": "erp", "thirdparty_firmographics": "thirdparty"}
     for name in sorted(tables):
+        id_col = contract[name].columns[0].name
+        if name in customer_tables:  # the truth keeps the id a record had before dirt spoiled it
+            tables[name]["original_record_id"] = tables[name][id_col]
         frame, invalid = plant_invalid(tables[name], name, rng, end_date)
         frame, duplicates = plant_exact_duplicates(frame, rng)
         write_table(frame, contract[name], out, fmt)
         summary["tables"][name] = {"rows": len(frame), "exact_duplicate_rows": duplicates, "invalid_rows": invalid}
-        if name in ("crm_customers", "erp_customers", "thirdparty_firmographics"):
-            id_col = contract[name].columns[0].name
-            system = name.split("_")[0]
+        if name in customer_tables:
             truth_records.append(
-                frame.drop_duplicates()[[id_col, "entity_id", "is_stale", "planted_invalid"]]
+                frame.drop_duplicates()[[id_col, "original_record_id", "entity_id", "is_stale", "planted_invalid"]]
                 .rename(columns={id_col: "source_record_id"})
-                .assign(source_system=system)
+                .assign(source_system=customer_tables[name])
             )
     step("write raw")
-    records = pd.concat(truth_records, ignore_index=True)[["source_system", "source_record_id", "entity_id", "is_stale", "planted_invalid"]]
+    records = pd.concat(truth_records, ignore_index=True)[
+        ["source_system", "source_record_id", "original_record_id", "entity_id", "is_stale", "planted_invalid"]
+    ]
     pq.write_table(pa.Table.from_pandas(records, preserve_index=False), truth / "source_records.parquet")
     truth_entities = entities[["entity_id", "is_org", "planted_segment", "country", "signup_date", "churn_date"]].rename(
         columns={"is_org": "is_organization"}

@@ -79,7 +79,7 @@ final as (
             -- Two different rows under one id: the most recently changed one is staged.
             when row_number() over (
                 partition by erp_customer_id, row_rejection_reason is null
-                order by updated_at desc nulls last, raw_record
+                order by updated_at desc nulls last, raw_record asc
             ) > 1 then 'duplicate_key'
         end as rejection_reason
     from typed

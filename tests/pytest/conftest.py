@@ -1,0 +1,71 @@
+"""Shared fixtures: generated samples and dbt builds in temporary folders, once per session."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from custseg.generate import generate
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+DBT = str(Path(sys.executable).with_name("dbt"))
+
+
+@dataclass
+class Build:
+    raw_dir: Path
+    warehouse: Path
+    target: Path
+    result: subprocess.CompletedProcess
+
+    def query(self, sql: str) -> list[tuple]:
+        with duckdb.connect(str(self.warehouse), read_only=True) as con:
+            return con.sql(sql).fetchall()
+
+
+def run_dbt(args: list[str], raw_dir: Path, warehouse: Path, target: Path) -> subprocess.CompletedProcess:
+    """Run the dbt CLI of this virtual environment against a given raw folder and warehouse file."""
+    env = {
+        **os.environ,
+        "SEG_RAW_DIR": str(raw_dir),
+        "SEG_WAREHOUSE_PATH": str(warehouse),
+        "DBT_PROFILES_DIR": str(PROJECT_DIR),
+        "DO_NOT_TRACK": "1",
+    }
+    return subprocess.run(
+        [DBT, *args, "--target-path", str(target), "--log-path", str(target / "logs")],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def build(raw_dir: Path, workdir: Path, *extra: str) -> Build:
+    warehouse = workdir / "warehouse.duckdb"
+    target = workdir / "target"
+    result = run_dbt(["build", *extra], raw_dir, warehouse, target)
+    return Build(raw_dir, warehouse, target, result)
+
+
+@pytest.fixture(scope="session")
+def small_sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict]:
+    """1,500 generated customers: (raw folder, truth folder, generator summary)."""
+    root = tmp_path_factory.mktemp("sample")
+    summary = generate(1500, seed=11, out=root / "raw", truth=root / "truth", progress=False)
+    return root / "raw", root / "truth", summary
+
+
+@pytest.fixture(scope="session")
+def built_sample(small_sample, tmp_path_factory: pytest.TempPathFactory) -> Build:
+    raw_dir, _, _ = small_sample
+    result = build(raw_dir, tmp_path_factory.mktemp("build"))
+    assert result.result.returncode == 0, result.result.stdout[-5000:]
+    return result

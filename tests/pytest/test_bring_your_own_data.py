@@ -1,0 +1,71 @@
+"""A user with only a customer file and an order file gets a green build; a broken file fails clearly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import build
+
+CUSTOMERS = """erp_customer_id,customer_name,email
+1001,Acme Tools Ltd, Orders@AcmeTools.example
+1002,"SMITH, Jane",jane.smith@mail.example
+1003,Northwind BV,not-an-email
+1003,Northwind BV,not-an-email
+,Nameless Customer,
+"""
+
+ORDERS = """invoice_id,erp_customer_id,invoice_date,amount
+A-1,1001,2026-01-15,120.50
+A-2,1001,2026-02-03,80
+A-3,1002,2026-03-10,15.99
+A-4,1003,2099-01-01,10
+A-5,1002,yesterday,12
+A-6,1002,2026-03-11,-5
+A-6,1002,2026-03-11,-5
+"""
+
+
+def test_two_files_give_a_green_build(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "erp_customers.csv").write_text(CUSTOMERS)
+    (raw / "erp_invoices.csv").write_text(ORDERS)
+    result = build(raw, tmp_path)
+    assert result.result.returncode == 0, result.result.stdout[-5000:]
+    assert "Raw files absent, treated as empty" in result.result.stdout
+
+    assert result.query("select erp_customer_id, email, is_email_malformed from main.stg_erp__customers order by 1") == [
+        ("1001", "orders@acmetools.example", False),
+        ("1002", "jane.smith@mail.example", False),
+        ("1003", None, True),
+    ]
+    assert result.query("select invoice_id, amount, currency_code from main.stg_erp__invoices order by 1") == [
+        ("A-1", 120.5, "USD"),
+        ("A-2", 80.0, "USD"),
+        ("A-3", 15.99, "USD"),
+    ]
+    assert sorted(result.query("select source_record_key, rejection_reason from main.stg_erp__quarantine where source_table = 'invoices'")) == [
+        ("A-4", "future_date"),
+        ("A-5", "unparseable_value"),
+        ("A-6", "exact_duplicate"),
+        ("A-6", "negative_amount"),
+    ]
+    reconciliation = dict(
+        (name, (rows_in, staged, quarantined))
+        for name, rows_in, staged, quarantined in result.query(
+            "select raw_table_id, rows_in, rows_staged, rows_quarantined from main.int_raw_row_reconciliation"
+        )
+    )
+    assert reconciliation["erp__customers"] == (5, 3, 2)
+    assert reconciliation["erp__invoices"] == (7, 3, 4)
+    assert reconciliation["crm__customers"] == (0, 0, 0)
+    assert result.query("select count(*) from main.stg_support__tickets")[0][0] == 0
+
+
+def test_missing_required_column_stops_with_a_message(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "erp_invoices.csv").write_text("invoice_id,customer,invoice_date,amount\nA-1,1001,2026-01-15,1\n")
+    result = build(raw, tmp_path)
+    assert result.result.returncode != 0
+    assert "has no column erp_customer_id, which the raw contract requires" in result.result.stdout
