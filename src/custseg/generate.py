@@ -791,7 +791,7 @@ INVALID_KINDS: dict[str, tuple[InvalidKind, ...]] = {
         InvalidKind("missing_key", "invoice_id", "null"),
     ),
     "billing_subscription_events": (
-        InvalidKind("unknown_event_type", "event_type", "migrate"),
+        InvalidKind("unknown_category", "event_type", "migrate"),
         InvalidKind("negative_amount", "mrr_after", "negate"),
         InvalidKind("future_timestamp", "event_at", "future"),
     ),

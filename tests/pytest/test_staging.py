@@ -96,7 +96,7 @@ def test_docs_describe_every_source_model_and_column(built_sample, tmp_path) -> 
             missing = {c.lower() for c in in_catalog["columns"]} - {c.lower() for c in node["columns"]}
             undocumented.extend(f"{node['unique_id']}.{c} (not in YAML)" for c in sorted(missing))
     assert undocumented == []
-    sources = {n["name"] for n in manifest["sources"].values()}
+    sources = {n["unique_id"] for n in manifest["sources"].values()}
     assert len(sources) == len(raw_tables())
     staging = {n["name"] for n in manifest["nodes"].values() if n["resource_type"] == "model" and n["name"].startswith("stg_")}
     assert {f"stg_{t.source}__{t.table}" for t in raw_tables().values()} <= staging

@@ -1,0 +1,88 @@
+-- Every raw CRM customer row, typed and normalized, with the reason it cannot be staged (null when it can).
+with
+
+source as (
+    select * from {{ source('crm', 'customers') }}
+),
+
+numbered as (
+    select
+        source.*,
+        {{ raw_record('source') }} as raw_record
+    from source
+),
+
+copies as (
+    select
+        *,
+        row_number() over (partition by raw_record) as copy_number
+    from numbered
+),
+
+typed as (
+    select
+        -- ids
+        {{ clean_text('crm_customer_id') }} as crm_customer_id,
+
+        -- strings
+        {{ normalize_customer_type('customer_type') }} as customer_type,
+        {{ clean_text('first_name') }} as first_name,
+        {{ clean_text('last_name') }} as last_name,
+        {{ clean_text('company_name') }} as company_name,
+        {{ normalize_email('email') }} as email,
+        {{ normalize_phone('phone', normalize_country_code('country')) }} as phone_e164,
+        {{ clean_text('street') }} as street,
+        {{ normalize_postcode('postcode', normalize_country_code('country')) }} as postcode,
+        {{ clean_text('city') }} as city,
+        {{ normalize_country_code('country') }} as country_code,
+        nullif(regexp_replace(cast(national_id as varchar), '[^0-9]', '', 'g'), '') as national_id,
+        nullif(upper(regexp_replace(cast(tax_id as varchar), '[^0-9A-Za-z]', '', 'g')), '') as tax_id,
+        {{ normalize_web_domain('website') }} as website_domain,
+        lower({{ clean_text('status') }}) as record_status,
+
+        -- booleans
+        {{ is_malformed_email('email') }} as is_email_malformed,
+
+        -- dates
+        try_cast(birth_date as date) as birth_date,
+
+        -- timestamps
+        try_cast(created_at as timestamp) as created_at,
+        try_cast(updated_at as timestamp) as updated_at,
+
+        -- lineage of the raw row
+        case
+            when copy_number > 1 then 'exact_duplicate'
+            when {{ clean_text('crm_customer_id') }} is null then 'missing_key'
+            when
+                {{ is_unparseable('birth_date', 'date') }}
+                or {{ is_unparseable('created_at', 'timestamp') }}
+                or {{ is_unparseable('updated_at', 'timestamp') }}
+                then 'unparseable_value'
+            when
+                try_cast(birth_date as date) > {{ max_valid_date() }}
+                or try_cast(created_at as timestamp) > {{ max_valid_date() }} + interval 1 day
+                or try_cast(updated_at as timestamp) > {{ max_valid_date() }} + interval 1 day
+                then 'future_date'
+            when try_cast(birth_date as date) < {{ min_valid_date() }} then 'implausible_date'
+        end as row_rejection_reason,
+        copy_number,
+        raw_record
+    from copies
+),
+
+final as (
+    select
+        * exclude (row_rejection_reason),
+        case
+            when row_rejection_reason is not null then row_rejection_reason
+            -- Two different rows under one id: the most recently changed one is staged.
+            when row_number() over (
+                partition by crm_customer_id, row_rejection_reason is null
+                order by updated_at desc nulls last, raw_record asc
+            ) > 1 then 'duplicate_key'
+        end as rejection_reason
+    from typed
+)
+
+select * from final

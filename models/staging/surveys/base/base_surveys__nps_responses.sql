@@ -1,0 +1,78 @@
+-- Every raw NPS response row, typed, with the reason it cannot be staged (null when it can).
+with
+
+source as (
+    select * from {{ source('surveys', 'nps_responses') }}
+),
+
+numbered as (
+    select
+        source.*,
+        {{ raw_record('source') }} as raw_record
+    from source
+),
+
+copies as (
+    select
+        *,
+        row_number() over (partition by raw_record) as copy_number
+    from numbered
+),
+
+typed as (
+    select
+        -- ids
+        {{ clean_text('response_id') }} as response_id,
+        {{ clean_text('crm_customer_id') }} as crm_customer_id,
+
+        -- strings
+        {{ normalize_email('respondent_email') }} as respondent_email,
+        lower({{ clean_text('survey_channel') }}) as survey_channel,
+        {{ clean_text('comment') }} as comment,
+        case
+            when try_cast(nps_score as integer) >= 9 then 'promoter'
+            when try_cast(nps_score as integer) >= 7 then 'passive'
+            else 'detractor'
+        end as nps_category,
+
+        -- numerics
+        try_cast(nps_score as integer) as nps_score,
+
+        -- booleans
+        {{ is_malformed_email('respondent_email') }} as is_email_malformed,
+
+        -- timestamps
+        try_cast(responded_at as timestamp) as responded_at,
+
+        -- lineage of the raw row
+        case
+            when copy_number > 1 then 'exact_duplicate'
+            when {{ clean_text('response_id') }} is null then 'missing_key'
+            when responded_at is null or nps_score is null then 'missing_required_value'
+            when
+                {{ is_unparseable('responded_at', 'timestamp') }}
+                or {{ is_unparseable('nps_score', 'integer') }}
+                then 'unparseable_value'
+            when try_cast(nps_score as integer) not between 0 and 10 then 'out_of_range'
+            when try_cast(responded_at as timestamp) > {{ max_valid_date() }} + interval 1 day then 'future_date'
+            when try_cast(responded_at as timestamp) < {{ min_valid_date() }} then 'implausible_date'
+        end as row_rejection_reason,
+        copy_number,
+        raw_record
+    from copies
+),
+
+final as (
+    select
+        * exclude (row_rejection_reason),
+        case
+            when row_rejection_reason is not null then row_rejection_reason
+            when row_number() over (
+                partition by response_id, row_rejection_reason is null
+                order by raw_record
+            ) > 1 then 'duplicate_key'
+        end as rejection_reason
+    from typed
+)
+
+select * from final
