@@ -14,9 +14,17 @@ crm_quarantine as (
 ),
 
 quarantined as (
-    select source_name, source_table, rejection_reason from erp_quarantine
+    select
+        source_name,
+        source_table,
+        rejection_reason
+    from erp_quarantine
     union all
-    select source_name, source_table, rejection_reason from crm_quarantine
+    select
+        source_name,
+        source_table,
+        rejection_reason
+    from crm_quarantine
 ),
 
 by_reason as (
@@ -31,7 +39,10 @@ by_reason as (
         on
             quarantined.source_name = reconciliation.source_name
             and quarantined.source_table = reconciliation.source_table
-    group by 1, 2, 3
+    group by
+        quarantined.source_name,
+        quarantined.source_table,
+        quarantined.rejection_reason
 ),
 
 final as (

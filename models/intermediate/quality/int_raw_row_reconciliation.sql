@@ -1,5 +1,5 @@
 -- One row per raw table: rows that arrived, rows staged, rows quarantined (by kind).
-{%- set raw_tables = [
+{{ row_reconciliation([
     ('billing', 'subscription_events'),
     ('crm', 'customers'),
     ('erp', 'customers'),
@@ -8,63 +8,4 @@
     ('support', 'tickets'),
     ('surveys', 'nps_responses'),
     ('thirdparty', 'firmographics'),
-] %}
-
-with
-
-{% for source_name, table_name in raw_tables %}
-{{ source_name }}__{{ table_name }}__arrived as (
-    select * from {{ ref('base_' ~ source_name ~ '__' ~ table_name) }}
-),
-
-{{ source_name }}__{{ table_name }}__staged as (
-    select * from {{ ref('stg_' ~ source_name ~ '__' ~ table_name) }}
-),
-
-{% endfor %}
-{% for source_name in raw_tables | map(attribute=0) | unique %}
-{{ source_name }}__quarantine as (
-    select * from {{ ref('stg_' ~ source_name ~ '__quarantine') }}
-),
-
-{% endfor %}
-counts as (
-    {%- for source_name, table_name in raw_tables %}
-    select
-        '{{ source_name }}' as source_name,
-        '{{ table_name }}' as source_table,
-        (select count(*) from {{ source_name }}__{{ table_name }}__arrived) as rows_in,
-        (select count(*) from {{ source_name }}__{{ table_name }}__staged) as rows_staged,
-        (
-            select count(*) from {{ source_name }}__quarantine
-            where source_table = '{{ table_name }}'
-        ) as rows_quarantined,
-        (
-            select count(*) from {{ source_name }}__quarantine
-            where source_table = '{{ table_name }}' and rejection_reason = 'exact_duplicate'
-        ) as exact_duplicates_removed,
-        (
-            select count(*) from {{ source_name }}__quarantine
-            where source_table = '{{ table_name }}' and rejection_reason = 'duplicate_key'
-        ) as duplicate_keys_set_aside
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
-),
-
-final as (
-    select
-        source_name || '__' || source_table as raw_table_id,
-        source_name,
-        source_table,
-        rows_in,
-        rows_staged,
-        rows_quarantined,
-        exact_duplicates_removed,
-        duplicate_keys_set_aside,
-        rows_quarantined - exact_duplicates_removed - duplicate_keys_set_aside as invalid_rows
-    from counts
-)
-
-select * from final
+]) }}
