@@ -344,6 +344,7 @@ def _record_draws(rng: np.random.Generator, records: pd.DataFrame) -> pd.DataFra
     n = len(records)
     d = _Draws(rng, n)
     out = records.copy()
+    out["record_order"] = np.arange(n)  # DuckDB joins in parallel: results are put back in this order
     for field in ("first", "last", "company", "street"):
         t = d.typo()
         out[f"{field}_typo"], out[f"{field}_u"], out[f"{field}_c"] = t["kind"], t["u"], t["c"]
@@ -493,6 +494,7 @@ def render_crm(con: duckdb.DuckDBPyConnection, entities: pd.DataFrame, records: 
         entity_id,
         stale as is_stale
     from rendered
+    order by record_order
     """
     return _sql(con, query, draws=draws, entities=entities)
 
@@ -533,6 +535,7 @@ def render_erp(con: duckdb.DuckDBPyConnection, entities: pd.DataFrame, records: 
         entity_id,
         stale as is_stale
     from rendered
+    order by record_order
     """
     return _sql(con, query, draws=draws, entities=entities)
 
@@ -566,6 +569,7 @@ def render_thirdparty(con: duckdb.DuckDBPyConnection, entities: pd.DataFrame, re
         entity_id,
         stale as is_stale
     from (select *, company_core || ' ' || legal_suffix as e_company from rendered)
+    order by record_order
     """
     return _sql(con, query, draws=draws, entities=entities)
 

@@ -1,22 +1,8 @@
 -- Every raw subscription event row, typed, with the reason it cannot be staged (null when it can).
 with
 
-source as (
-    select * from {{ source('billing', 'subscription_events') }}
-),
-
-numbered as (
-    select
-        source.*,
-        {{ raw_record('source') }} as raw_record
-    from source
-),
-
-copies as (
-    select
-        *,
-        row_number() over (partition by raw_record) as copy_number
-    from numbered
+raw_rows as (
+    {{ raw_rows_numbered(source('billing', 'subscription_events')) }}
 ),
 
 typed as (
@@ -67,19 +53,13 @@ typed as (
         end as row_rejection_reason,
         copy_number,
         raw_record
-    from copies
+    from raw_rows
 ),
 
 final as (
     select
         * exclude (row_rejection_reason),
-        case
-            when row_rejection_reason is not null then row_rejection_reason
-            when row_number() over (
-                partition by event_id, row_rejection_reason is null
-                order by raw_record
-            ) > 1 then 'duplicate_key'
-        end as rejection_reason
+        {{ final_rejection_reason('event_id') }} as rejection_reason
     from typed
 )
 

@@ -1,22 +1,8 @@
 -- Every raw CRM customer row, typed and normalized, with the reason it cannot be staged (null when it can).
 with
 
-source as (
-    select * from {{ source('crm', 'customers') }}
-),
-
-numbered as (
-    select
-        source.*,
-        {{ raw_record('source') }} as raw_record
-    from source
-),
-
-copies as (
-    select
-        *,
-        row_number() over (partition by raw_record) as copy_number
-    from numbered
+raw_rows as (
+    {{ raw_rows_numbered(source('crm', 'customers')) }}
 ),
 
 typed as (
@@ -68,20 +54,16 @@ typed as (
         end as row_rejection_reason,
         copy_number,
         raw_record
-    from copies
+    from raw_rows
 ),
 
 final as (
     select
         * exclude (row_rejection_reason),
-        case
-            when row_rejection_reason is not null then row_rejection_reason
-            -- Two different rows under one id: the most recently changed one is staged.
-            when row_number() over (
-                partition by crm_customer_id, row_rejection_reason is null
-                order by updated_at desc nulls last, raw_record asc
-            ) > 1 then 'duplicate_key'
-        end as rejection_reason
+        -- Two different rows under one id: the most recently changed one is staged.
+        {{ final_rejection_reason(
+            'crm_customer_id', 'updated_at desc nulls last, raw_record asc'
+        ) }} as rejection_reason
     from typed
 )
 

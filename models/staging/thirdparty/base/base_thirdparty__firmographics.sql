@@ -1,22 +1,8 @@
 -- Every raw third-party company row, typed, with the reason it cannot be staged (null when it can).
 with
 
-source as (
-    select * from {{ source('thirdparty', 'firmographics') }}
-),
-
-numbered as (
-    select
-        source.*,
-        {{ raw_record('source') }} as raw_record
-    from source
-),
-
-copies as (
-    select
-        *,
-        row_number() over (partition by raw_record) as copy_number
-    from numbered
+raw_rows as (
+    {{ raw_rows_numbered(source('thirdparty', 'firmographics')) }}
 ),
 
 typed as (
@@ -61,20 +47,16 @@ typed as (
         end as row_rejection_reason,
         copy_number,
         raw_record
-    from copies
+    from raw_rows
 ),
 
 final as (
     select
         * exclude (row_rejection_reason),
-        case
-            when row_rejection_reason is not null then row_rejection_reason
-            -- The provider's latest view of a company is staged.
-            when row_number() over (
-                partition by thirdparty_id, row_rejection_reason is null
-                order by snapshot_date desc nulls last, raw_record asc
-            ) > 1 then 'duplicate_key'
-        end as rejection_reason
+        -- The provider's latest view of a company is staged.
+        {{ final_rejection_reason(
+            'thirdparty_id', 'snapshot_date desc nulls last, raw_record asc'
+        ) }} as rejection_reason
     from typed
 )
 
