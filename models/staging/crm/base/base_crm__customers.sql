@@ -22,7 +22,7 @@ typed as (
         {{ clean_text('city') }} as city,
         {{ normalize_country_code('country') }} as country_code,
         nullif(regexp_replace(cast(national_id as varchar), '[^0-9]', '', 'g'), '') as national_id,
-        nullif(upper(regexp_replace(cast(tax_id as varchar), '[^0-9A-Za-z]', '', 'g')), '') as tax_id,
+        {{ normalize_tax_id('tax_id') }} as tax_id,
         {{ normalize_web_domain('website') }} as website_domain,
         lower({{ clean_text('status') }}) as record_status,
 

@@ -13,7 +13,7 @@ typed as (
         -- strings
         {{ clean_text('customer_name') }} as customer_name,
         {{ normalize_customer_type('customer_type') }} as customer_type,
-        upper(regexp_replace(cast(vat_number as varchar), '[^0-9A-Za-z]', '', 'g')) as tax_id,
+        {{ normalize_tax_id('vat_number') }} as tax_id,
         {{ normalize_email('email') }} as email,
         {{ normalize_phone('phone', normalize_country_code('country_code')) }} as phone_e164,
         {{ clean_text('address_line1') }} as street,

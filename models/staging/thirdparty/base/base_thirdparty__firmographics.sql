@@ -13,7 +13,7 @@ typed as (
         -- strings
         {{ clean_text('company_name') }} as company_name,
         {{ normalize_web_domain('web_domain') }} as web_domain,
-        nullif(upper(regexp_replace(cast(tax_id as varchar), '[^0-9A-Za-z]', '', 'g')), '') as tax_id,
+        {{ normalize_tax_id('tax_id') }} as tax_id,
         {{ clean_text('street') }} as street,
         {{ normalize_postcode('postcode', normalize_country_code('country_code')) }} as postcode,
         {{ clean_text('city') }} as city,
