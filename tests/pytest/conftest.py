@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -29,7 +30,9 @@ class Build:
             return con.sql(sql).fetchall()
 
 
-def run_dbt(args: list[str], raw_dir: Path, warehouse: Path, target: Path) -> subprocess.CompletedProcess:
+def run_dbt(
+    args: list[str], raw_dir: Path, warehouse: Path, target: Path, project_dir: Path = PROJECT_DIR
+) -> subprocess.CompletedProcess:
     """Run the dbt CLI of this virtual environment against a given raw folder and warehouse file."""
     env = {
         **os.environ,
@@ -40,7 +43,7 @@ def run_dbt(args: list[str], raw_dir: Path, warehouse: Path, target: Path) -> su
     }
     return subprocess.run(
         [DBT, *args, "--target-path", str(target), "--log-path", str(target / "logs")],
-        cwd=PROJECT_DIR,
+        cwd=project_dir,
         env=env,
         capture_output=True,
         text=True,
@@ -48,11 +51,21 @@ def run_dbt(args: list[str], raw_dir: Path, warehouse: Path, target: Path) -> su
     )
 
 
-def build(raw_dir: Path, workdir: Path, *extra: str) -> Build:
+def build(raw_dir: Path, workdir: Path, *extra: str, project_dir: Path = PROJECT_DIR) -> Build:
     warehouse = workdir / "warehouse.duckdb"
     target = workdir / "target"
-    result = run_dbt(["build", *extra], raw_dir, warehouse, target)
+    result = run_dbt(["build", *extra], raw_dir, warehouse, target, project_dir)
     return Build(raw_dir, warehouse, target, result)
+
+
+def copy_project(destination: Path) -> Path:
+    """A copy of the dbt project (no data, environment or build output), e.g. to edit its seeds."""
+    ignore = shutil.ignore_patterns(".venv", ".git", "data", "warehouse", "target", "logs", "dbt_packages", "__pycache__")
+    for name in ("dbt_project.yml", "profiles.yml"):
+        shutil.copy(PROJECT_DIR / name, destination / name)
+    for folder in ("models", "macros", "seeds", "snapshots", "tests", "analyses", "python_models"):
+        shutil.copytree(PROJECT_DIR / folder, destination / folder, ignore=ignore)
+    return destination
 
 
 @pytest.fixture(scope="session")

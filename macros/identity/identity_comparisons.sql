@@ -1,0 +1,91 @@
+{% macro identity_comparisons() %}
+    {#-
+        The field comparisons of the Fellegi-Sunter model: name, levels (most to least similar; -1,
+        "not comparable", carries no weight) and, for strong identifiers, the identifier type whose
+        equality is deterministic evidence (its m probabilities are estimated from pairs linked by the
+        other identifiers only). identity_comparison_levels() computes the levels.
+    -#}
+    {{ return([
+        {'name': 'person_name', 'levels': [0, 1, 2, 3, 4], 'identifier': none},
+        {'name': 'company_name', 'levels': [0, 1, 2, 3], 'identifier': none},
+        {'name': 'birth_date', 'levels': [0, 1, 2], 'identifier': none},
+        {'name': 'street', 'levels': [0, 1, 2, 3], 'identifier': none},
+        {'name': 'location', 'levels': [0, 1, 2, 3, 4], 'identifier': none},
+        {'name': 'email', 'levels': [0, 1], 'identifier': 'email'},
+        {'name': 'phone', 'levels': [0, 1], 'identifier': 'phone'},
+        {'name': 'tax_id', 'levels': [0, 1], 'identifier': 'tax_id'},
+        {'name': 'national_id', 'levels': [0, 1], 'identifier': 'national_id'},
+        {'name': 'web_domain', 'levels': [0, 1], 'identifier': 'web_domain'},
+    ]) }}
+{% endmacro %}
+
+
+{% macro identity_comparison_levels(left, right) %}
+    {#- The level of every comparison for a pair of comparable records aliased `left` and `right`. -#}
+    case
+        when {{ left }}.first_name_std is null or {{ left }}.last_name_std is null
+            or {{ right }}.first_name_std is null or {{ right }}.last_name_std is null
+            or {{ left }}.party_type = 'organization' or {{ right }}.party_type = 'organization' then -1
+        when {{ left }}.first_name_std = {{ right }}.first_name_std
+            and {{ left }}.last_name_std = {{ right }}.last_name_std then 4
+        when {{ left }}.first_name_std = {{ right }}.last_name_std
+            and {{ left }}.last_name_std = {{ right }}.first_name_std then 3
+        when jaro_winkler_similarity({{ left }}.first_name_std, {{ right }}.first_name_std) >= 0.92
+            and jaro_winkler_similarity({{ left }}.last_name_std, {{ right }}.last_name_std) >= 0.92 then 2
+        when jaro_winkler_similarity({{ left }}.last_name_std, {{ right }}.last_name_std) >= 0.92
+            and left({{ left }}.first_name_std, 1) = left({{ right }}.first_name_std, 1) then 1
+        else 0
+    end as person_name_level,
+    case
+        when {{ left }}.company_name_std is null or {{ right }}.company_name_std is null
+            or {{ left }}.party_type = 'person' or {{ right }}.party_type = 'person' then -1
+        when {{ left }}.company_name_std = {{ right }}.company_name_std then 3
+        when jaro_winkler_similarity({{ left }}.company_name_std, {{ right }}.company_name_std) >= 0.92 then 2
+        -- Half the words in common: 'acme logistics' and 'acme global logistics'.
+        when len(list_intersect(
+                list_distinct(string_split({{ left }}.company_name_std, ' ')),
+                list_distinct(string_split({{ right }}.company_name_std, ' '))))
+            * 2 >= len(list_distinct(list_concat(
+                string_split({{ left }}.company_name_std, ' '), string_split({{ right }}.company_name_std, ' ')))) then 1
+        else 0
+    end as company_name_level,
+    case
+        when {{ left }}.birth_date is null or {{ right }}.birth_date is null then -1
+        when {{ left }}.birth_date = {{ right }}.birth_date then 2
+        -- Day and month swapped, or one part mistyped.
+        when year({{ left }}.birth_date) = year({{ right }}.birth_date)
+            and (month({{ left }}.birth_date) = month({{ right }}.birth_date)
+                or day({{ left }}.birth_date) = day({{ right }}.birth_date)
+                or (month({{ left }}.birth_date) = day({{ right }}.birth_date)
+                    and day({{ left }}.birth_date) = month({{ right }}.birth_date))) then 1
+        else 0
+    end as birth_date_level,
+    case
+        when {{ left }}.street_std is null or {{ right }}.street_std is null then -1
+        when {{ left }}.street_std = {{ right }}.street_std then 3
+        when jaro_winkler_similarity({{ left }}.street_std, {{ right }}.street_std) >= 0.9
+            and coalesce({{ left }}.house_number, '') = coalesce({{ right }}.house_number, '') then 2
+        when {{ left }}.house_number = {{ right }}.house_number then 1
+        else 0
+    end as street_level,
+    case
+        when {{ left }}.country_code is null or {{ right }}.country_code is null then -1
+        when {{ left }}.country_code <> {{ right }}.country_code then 0
+        when {{ left }}.postcode = {{ right }}.postcode then 4
+        when {{ left }}.city_std = {{ right }}.city_std and left({{ left }}.postcode, 3) = left({{ right }}.postcode, 3) then 3
+        when {{ left }}.city_std = {{ right }}.city_std then 2
+        else 1
+    end as location_level,
+    {%- for identifier in ['email', 'phone', 'tax_id', 'national_id'] %}
+    case
+        when {{ left }}.{{ identifier }}_key is null or {{ right }}.{{ identifier }}_key is null then -1
+        when {{ left }}.{{ identifier }}_key = {{ right }}.{{ identifier }}_key then 1
+        else 0
+    end as {{ identifier }}_level,
+    {%- endfor %}
+    case
+        when len(coalesce({{ left }}.web_domain_keys, [])) = 0 or len(coalesce({{ right }}.web_domain_keys, [])) = 0 then -1
+        when list_has_any({{ left }}.web_domain_keys, {{ right }}.web_domain_keys) then 1
+        else 0
+    end as web_domain_level
+{% endmacro %}

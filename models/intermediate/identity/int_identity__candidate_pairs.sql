@@ -1,0 +1,133 @@
+-- Record pairs worth comparing: those sharing a usable strong identifier (deterministic evidence) and
+-- those sharing a blocking key (candidates for probabilistic evidence), plus pairs a data steward has
+-- decided on. Blocking keeps the number of pairs roughly linear in the number of records.
+with
+
+records as (
+    select * from {{ ref('int_identity__comparable_records') }}
+),
+
+identifier_values as (
+    select * from {{ ref('int_identity__identifier_values') }}
+),
+
+link_decisions as (
+    select * from {{ ref('int_identity__link_decisions') }}
+),
+
+-- Deterministic evidence: equal strong identifiers on records of compatible party types.
+usable_identifiers as (
+    select * from identifier_values
+    where blocked_reason is null
+),
+
+identifier_pairs as (
+    select
+        left_ids.source_record_key as left_record_key,
+        right_ids.source_record_key as right_record_key,
+        left_ids.identifier_type
+    from usable_identifiers as left_ids
+    inner join usable_identifiers as right_ids
+        on
+            left_ids.identifier_type = right_ids.identifier_type
+            and left_ids.identifier_value = right_ids.identifier_value
+            and left_ids.source_record_key < right_ids.source_record_key
+    where
+        left_ids.party_type is null
+        or right_ids.party_type is null
+        or left_ids.party_type = right_ids.party_type
+),
+
+-- Blocking keys: records agreeing on one of these are compared field by field. Persons and
+-- organizations are blocked apart (a record of unknown type is blocked with both).
+{%- set blocking_rules = [
+    {'name': 'postcode_last_name', 'not_type': 'organization', 'parts': ['country_code', 'postcode', 'left(last_name_std, 3)']},
+    {'name': 'postcode_first_name', 'not_type': 'organization', 'parts': ['country_code', 'postcode', 'left(first_name_std, 3)']},
+    {'name': 'person_postcode_house_number', 'not_type': 'organization', 'parts': ['country_code', 'postcode', 'house_number']},
+    {'name': 'person_name_birth_date', 'not_type': 'organization', 'parts': ['last_name_std', 'first_name_std', 'birth_date']},
+    {'name': 'postcode_company_name', 'not_type': 'person', 'parts': ['country_code', 'postcode', 'left(company_name_std, 4)']},
+    {'name': 'company_postcode_house_number', 'not_type': 'person', 'parts': ['country_code', 'postcode', 'house_number']},
+    {'name': 'company_name_city', 'not_type': 'person', 'parts': ['country_code', 'city_std', 'company_name_std']},
+] %}
+blocking_keys as (
+    {%- for rule in blocking_rules %}
+        select
+            source_record_key,
+            '{{ rule["name"] }}' as blocking_rule,
+            concat_ws('|', {{ rule['parts'] | join(', ') }}) as block_key
+        from records
+        where
+            coalesce(party_type, '') <> '{{ rule["not_type"] }}'
+            {%- for part in rule['parts'] %}
+                and {{ part }} is not null
+            {%- endfor %}
+        {{- '\n    union all' if not loop.last }}
+    {%- endfor %}
+),
+
+sized_blocks as (
+    select
+        *,
+        count(*) over (partition by blocking_rule, block_key) as block_size
+    from blocking_keys
+),
+
+blocked_pairs as (
+    select
+        left_keys.source_record_key as left_record_key,
+        right_keys.source_record_key as right_record_key,
+        left_keys.blocking_rule
+    from sized_blocks as left_keys
+    inner join sized_blocks as right_keys
+        on
+            left_keys.blocking_rule = right_keys.blocking_rule
+            and left_keys.block_key = right_keys.block_key
+            and left_keys.source_record_key < right_keys.source_record_key
+    -- Oversized blocks (a key most records share) are skipped rather than compared all-to-all.
+    where left_keys.block_size <= {{ var('identity_max_block_size') }}
+),
+
+steward_pairs as (
+    select
+        left_record_key,
+        right_record_key
+    from link_decisions
+    where left_record_key is not null and right_record_key is not null
+),
+
+all_pairs as (
+    select
+        left_record_key,
+        right_record_key,
+        identifier_type,
+        null as blocking_rule
+    from identifier_pairs
+    union all
+    select
+        left_record_key,
+        right_record_key,
+        null as identifier_type,
+        blocking_rule
+    from blocked_pairs
+    union all
+    select
+        left_record_key,
+        right_record_key,
+        null as identifier_type,
+        null as blocking_rule
+    from steward_pairs
+),
+
+final as (
+    select
+        left_record_key,
+        right_record_key,
+        coalesce(list(distinct identifier_type order by identifier_type) filter (where identifier_type is not null), [])
+            as shared_identifiers,
+        coalesce(list(distinct blocking_rule order by blocking_rule) filter (where blocking_rule is not null), [])
+            as blocking_rules
+    from all_pairs
+    group by left_record_key, right_record_key
+)
+
+select * from final
