@@ -142,7 +142,20 @@ def cluster_records(
     review_by_cluster = pd.Series(review).groupby(anchor).agg(lambda r: r.dropna().min() if r.notna().any() else None)
     reasons = review_by_cluster.reindex(anchor).to_numpy(dtype=object)
     frame["review_reason"] = np.where(pd.isna(reasons), None, reasons)
-    return frame[CLUSTER_COLUMNS].sort_values("source_record_key", kind="stable").reset_index(drop=True)
+    frame = frame[CLUSTER_COLUMNS].sort_values("source_record_key", kind="stable").reset_index(drop=True)
+    # Explicit types, so that an empty or all-null column still reaches the warehouse typed.
+    return frame.astype(
+        {
+            "source_record_key": "string",
+            "cluster_key": "string",
+            "cluster_size": "int64",
+            "linked_to_record_key": "string",
+            "link_rule": "string",
+            "match_weight": "float64",
+            "match_probability": "float64",
+            "review_reason": "string",
+        }
+    )
 
 
 def _edges(pairs: pd.DataFrame, index: pd.Index, drop_unknown: bool = False) -> pd.DataFrame:

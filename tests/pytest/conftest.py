@@ -60,6 +60,7 @@ def build(raw_dir: Path, workdir: Path, *extra: str, project_dir: Path = PROJECT
 
 def copy_project(destination: Path) -> Path:
     """A copy of the dbt project (no data, environment or build output), e.g. to edit its seeds."""
+    destination.mkdir(parents=True, exist_ok=True)
     ignore = shutil.ignore_patterns(".venv", ".git", "data", "warehouse", "target", "logs", "dbt_packages", "__pycache__")
     for name in ("dbt_project.yml", "profiles.yml"):
         shutil.copy(PROJECT_DIR / name, destination / name)

@@ -27,13 +27,14 @@ final as (
         party_records.source_system,
         party_records.source_record_id,
         clusters.source_record_key,
-        clusters.cluster_size as customer_record_count,
-        coalesce(clusters.link_rule, case when clusters.cluster_size = 1 then 'single_record' else 'anchor_record' end)
+        -- Typed here: a Python model's all-null columns come out untyped.
+        cast(clusters.cluster_size as bigint) as customer_record_count,
+        coalesce(cast(clusters.link_rule as varchar), case when clusters.cluster_size = 1 then 'single_record' else 'anchor_record' end)
             as link_rule,
-        clusters.linked_to_record_key,
-        clusters.match_weight,
-        clusters.match_probability,
-        clusters.review_reason
+        cast(clusters.linked_to_record_key as varchar) as linked_to_record_key,
+        cast(clusters.match_weight as double) as match_weight,
+        cast(clusters.match_probability as double) as match_probability,
+        cast(clusters.review_reason as varchar) as review_reason
     from clusters
     inner join party_records
         on clusters.source_record_key = party_records.source_record_key
