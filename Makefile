@@ -26,7 +26,11 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export GX_ANALYTICS_ENABLED := False
 export DO_NOT_TRACK := 1
 
-.PHONY: build test venv sample dbt-build pytest lint bench clean lock
+.PHONY: build test venv sample dbt-build pytest lint bench identity-accuracy clean lock
+
+# Splink, the identity benchmark's reference, lives in its own environment (bench only).
+BENCH_VENV := .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.installed
 
 venv: $(STAMP)
 
@@ -37,9 +41,16 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $(STAMP)
 
-# Exact versions for every install; regenerate after editing pyproject.toml.
+$(BENCH_STAMP): requirements-bench.lock
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check uv==0.13.8
+	$(BENCH_VENV)/bin/uv pip install --quiet --python $(BENCH_VENV)/bin/python -r requirements-bench.lock
+	touch $(BENCH_STAMP)
+
+# Exact versions for every install; regenerate after editing pyproject.toml or requirements-bench.in.
 lock: $(STAMP)
 	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 -o requirements.lock
+	$(BIN)/uv pip compile requirements-bench.in --python-version 3.11 -o requirements-bench.lock
 
 sample: $(SAMPLE_STAMP)
 
@@ -66,12 +77,19 @@ lint: $(STAMP)
 	mkdir -p target
 	SEG_WAREHOUSE_PATH=target/sqlfluff.duckdb $(BIN)/sqlfluff lint models tests analyses snapshots
 
-# Speed and memory of the generator at scale: median of several runs (see README, Performance).
-bench: $(STAMP)
+# Speed and memory at scale, medians of several runs (see README, Performance): the generator, then
+# identity resolution beside Splink 5 on the same records.
+bench: $(STAMP) $(BENCH_STAMP)
 	$(BIN)/python -m custseg.bench --customers $(BENCH_CUSTOMERS) --runs $(BENCH_RUNS)
+	$(BIN)/python -m custseg.bench_identity --customers $(BENCH_CUSTOMERS) --runs $(BENCH_RUNS) \
+		--splink-python $(BENCH_VENV)/bin/python
+
+# Pairwise precision and recall of the crosswalk against the sample's ground truth.
+identity-accuracy: dbt-build
+	$(BIN)/python -m custseg.identity_accuracy --warehouse $(SEG_WAREHOUSE_PATH) --truth $(SAMPLE_DIR)/truth
 
 # Everything the project checks; works on a fresh clone (it sets up what it needs).
 test: dbt-build pytest lint
 
 clean:
-	rm -rf $(VENV) target logs warehouse $(SAMPLE_DIR) dbt_packages
+	rm -rf $(VENV) $(BENCH_VENV) target logs warehouse $(SAMPLE_DIR) dbt_packages

@@ -139,9 +139,9 @@ def cluster_records(
     frame = frame.merge(attach[["a", "b", "link_rule", "match_weight", "match_probability"]], on=["a", "b"], how="left")
     frame["linked_to_record_key"] = pd.Series(np.where(parent >= 0, keys[np.maximum(parent, 0)], None), dtype="object")
     # A cluster is flagged when any of its records came from a flagged component.
-    review_by_cluster = pd.Series(review).groupby(anchor).agg(lambda r: r.dropna().min() if r.notna().any() else None)
-    reasons = review_by_cluster.reindex(anchor).to_numpy(dtype=object)
-    frame["review_reason"] = np.where(pd.isna(reasons), None, reasons)
+    flagged_records = pd.Series(review).notna().to_numpy()
+    reason_by_anchor = pd.Series(review[flagged_records]).groupby(anchor[flagged_records]).min()
+    frame["review_reason"] = reason_by_anchor.reindex(anchor).to_numpy(dtype=object)
     frame = frame[CLUSTER_COLUMNS].sort_values("source_record_key", kind="stable").reset_index(drop=True)
     # Explicit types, so that an empty or all-null column still reaches the warehouse typed.
     return frame.astype(

@@ -29,8 +29,10 @@ final as (
         clusters.source_record_key,
         -- Typed here: a Python model's all-null columns come out untyped.
         cast(clusters.cluster_size as bigint) as customer_record_count,
-        coalesce(cast(clusters.link_rule as varchar), case when clusters.cluster_size = 1 then 'single_record' else 'anchor_record' end)
-            as link_rule,
+        coalesce(
+            cast(clusters.link_rule as varchar),
+            case when clusters.cluster_size = 1 then 'single_record' else 'anchor_record' end
+        ) as link_rule,
         cast(clusters.linked_to_record_key as varchar) as linked_to_record_key,
         cast(clusters.match_weight as double) as match_weight,
         cast(clusters.match_probability as double) as match_probability,

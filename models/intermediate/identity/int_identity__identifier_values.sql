@@ -92,7 +92,8 @@ counted as (
     from distinct_identifiers
 ),
 
-steward_blocks as (
+-- Exact values join; patterns are inlined as constants (see macro blocked_identifier_patterns).
+exact_steward_blocks as (
     select
         counted.source_record_key,
         counted.identifier_type,
@@ -102,17 +103,34 @@ steward_blocks as (
     inner join blocked_identifiers
         on
             counted.identifier_type = blocked_identifiers.identifier_type
-            and (
-                (
-                    blocked_identifiers.match_kind = 'exact'
-                    and counted.identifier_value = blocked_identifiers.identifier_value
-                )
-                or (
-                    blocked_identifiers.match_kind = 'pattern'
-                    and regexp_matches(counted.identifier_value, blocked_identifiers.identifier_value)
-                )
-            )
-    group by all
+            and counted.identifier_value = blocked_identifiers.identifier_value
+    where blocked_identifiers.match_kind = 'exact'
+    group by counted.source_record_key, counted.identifier_type, counted.identifier_value
+),
+
+steward_blocks as (
+    select
+        counted.source_record_key,
+        counted.identifier_type,
+        counted.identifier_value,
+        coalesce(
+            exact_steward_blocks.steward_reason,
+            case
+                when false then null
+                {%- for rule in blocked_identifier_patterns() %}
+                    when
+                        counted.identifier_type = '{{ rule.identifier_type }}'
+                        and regexp_matches(counted.identifier_value, '{{ rule.pattern | replace("'", "''") }}')
+                        then '{{ rule.reason | replace("'", "''") }}'
+                {%- endfor %}
+            end
+        ) as steward_reason
+    from counted
+    left join exact_steward_blocks
+        on
+            counted.source_record_key = exact_steward_blocks.source_record_key
+            and counted.identifier_type = exact_steward_blocks.identifier_type
+            and counted.identifier_value = exact_steward_blocks.identifier_value
 ),
 
 judged as (

@@ -9,27 +9,34 @@ records as (
 
 shuffled as (
     select
-        *,
-        row_number() over (partition by party_type order by hash(source_record_key), source_record_key)
-        - 1 as draw_order,
-        count(*) over (partition by party_type) as records_of_type
+        source_record_key,
+        coalesce(party_type, 'unknown') as party_type_key,
+        row_number() over (
+            partition by coalesce(party_type, 'unknown') order by hash(source_record_key), source_record_key
+        ) - 1 as draw_order,
+        count(*) over (partition by coalesce(party_type, 'unknown')) as records_of_type
     from records
 ),
 
-drawn_pairs as (
+first_draws as (
     -- Each of the first draws is paired with the record half a shuffle away.
     select
-        first_draw.source_record_key as first_record_key,
-        second_draw.source_record_key as second_record_key
-    from shuffled as first_draw
-    inner join shuffled as second_draw
+        source_record_key,
+        party_type_key,
+        (draw_order + records_of_type // 2) % records_of_type as partner_order
+    from shuffled
+    where draw_order < {{ var('identity_random_pairs') }} and records_of_type > 1
+),
+
+drawn_pairs as (
+    select
+        first_draws.source_record_key as first_record_key,
+        second_draws.source_record_key as second_record_key
+    from first_draws
+    inner join shuffled as second_draws
         on
-            first_draw.party_type is not distinct from second_draw.party_type
-            and second_draw.draw_order
-            = (first_draw.draw_order + first_draw.records_of_type // 2) % first_draw.records_of_type
-    where
-        first_draw.draw_order < {{ var('identity_random_pairs') }}
-        and first_draw.records_of_type > 1
+            first_draws.party_type_key = second_draws.party_type_key
+            and first_draws.partner_order = second_draws.draw_order
 ),
 
 final as (
