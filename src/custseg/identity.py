@@ -83,19 +83,30 @@ def cluster_records(
     links: pd.DataFrame,
     cannot_links: pd.DataFrame | None = None,
     max_cluster_size: int = 10,
+    record_numbers: pd.Series | None = None,
 ) -> pd.DataFrame:
     """One row per record: its cluster (anchor key), size, and the link that attached it.
 
     ``links`` has ``left_record_key``, ``right_record_key``, ``link_rule``, ``match_weight`` and
     ``match_probability``; links with rule ``steward_must_link`` are never refused for size.
     ``cannot_links`` has ``left_record_key`` and ``right_record_key``.
+    With ``record_numbers`` (a number per record that sorts like its key), links may carry
+    ``left_record_number`` and ``right_record_number`` instead of matching keys as strings (faster).
     """
     if max_cluster_size < 2:
         raise ValueError(f"max_cluster_size must be at least 2 (got {max_cluster_size}): set var identity_max_cluster_size")
-    keys = np.sort(pd.Series(record_keys, dtype="str").drop_duplicates().to_numpy(dtype=object))
+    numbered = record_numbers is not None and {"left_record_number", "right_record_number"} <= set(links.columns)
+    if numbered:
+        # Numbers sort like keys: ordering by number orders the keys without comparing strings.
+        numbers = pd.Series(record_numbers).to_numpy(dtype=np.int64)
+        order = np.argsort(numbers, kind="stable")
+        keys = pd.Series(record_keys).to_numpy(dtype=object)[order]
+        links = _numbered_edges(links, numbers[order], len(keys))
+    else:
+        keys = np.sort(pd.Series(record_keys, dtype="str").drop_duplicates().to_numpy(dtype=object))
+        links = _edges(links, pd.Index(keys))
     n = len(keys)
     index = pd.Index(keys)
-    links = _edges(links, index)
     # A cannot-link may name a record since deleted upstream: it then constrains nothing.
     no_pairs = pd.DataFrame(columns=["left_record_key", "right_record_key"])
     cannot = _edges(cannot_links if cannot_links is not None else no_pairs, index, drop_unknown=True)
@@ -107,13 +118,14 @@ def cluster_records(
     suspicious = sizes[component] > max_cluster_size
     cannot_left, cannot_right = cannot["li"].to_numpy(dtype=np.int64), cannot["ri"].to_numpy(dtype=np.int64)
     conflicted = component[cannot_left] == component[cannot_right]
+    cut = np.isin(component, component[cannot_left[conflicted]])
     review = np.full(n, None, dtype=object)
     review[suspicious] = "cluster_size_limit"
-    review[np.isin(component, component[cannot_left[conflicted]])] = "cannot_link"
+    review[cut] = "cannot_link"
     label = component.astype(np.int64)
 
     # 2. Greedy rebuild of the components that may not simply be merged.
-    flagged = np.unique(component[review != None])  # noqa: E711 (element-wise comparison)
+    flagged = np.unique(component[suspicious | cut])
     if len(flagged):
         in_flagged = np.isin(component[links["li"].to_numpy(dtype=np.int64)], flagged)
         label = _greedy_rebuild(links[in_flagged], cannot, component, flagged, label, max_cluster_size, keys)
@@ -139,7 +151,7 @@ def cluster_records(
     frame = frame.merge(attach[["a", "b", "link_rule", "match_weight", "match_probability"]], on=["a", "b"], how="left")
     frame["linked_to_record_key"] = pd.Series(np.where(parent >= 0, keys[np.maximum(parent, 0)], None), dtype="object")
     # A cluster is flagged when any of its records came from a flagged component.
-    flagged_records = pd.Series(review).notna().to_numpy()
+    flagged_records = suspicious | cut
     reason_by_anchor = pd.Series(review[flagged_records]).groupby(anchor[flagged_records]).min()
     frame["review_reason"] = reason_by_anchor.reindex(anchor).to_numpy(dtype=object)
     frame = frame[CLUSTER_COLUMNS].sort_values("source_record_key", kind="stable").reset_index(drop=True)
@@ -172,6 +184,21 @@ def _edges(pairs: pd.DataFrame, index: pd.Index, drop_unknown: bool = False) -> 
             f"{len(unknown)} link(s) name a record that is not among the party records, "
             f"e.g. {first['left_record_key']} - {first['right_record_key']}"
         )
+    frame = frame[frame["li"] != frame["ri"]]
+    return frame.sort_values(["li", "ri"], kind="stable").reset_index(drop=True)
+
+
+def _numbered_edges(links: pd.DataFrame, sorted_numbers: np.ndarray, n: int) -> pd.DataFrame:
+    """Links given by record numbers, mapped to positions in key order (``sorted_numbers`` ascending)."""
+    if n > 1 and not (np.diff(sorted_numbers) > 0).all():
+        raise ValueError("record_numbers must give every record one distinct number")
+    frame = links.copy()
+    for side in ("left", "right"):
+        position = np.searchsorted(sorted_numbers, frame[f"{side}_record_number"].to_numpy(dtype=np.int64))
+        position = np.minimum(position, max(n - 1, 0))
+        if len(frame) and not np.array_equal(sorted_numbers[position], frame[f"{side}_record_number"].to_numpy(dtype=np.int64)):
+            raise ValueError("links name a record number that is not among the party records")
+        frame[f"{side[0]}i"] = position
     frame = frame[frame["li"] != frame["ri"]]
     return frame.sort_values(["li", "ri"], kind="stable").reset_index(drop=True)
 
@@ -223,7 +250,7 @@ def _spanning_parents(tree_links: pd.DataFrame, anchor: np.ndarray, n: int) -> n
     graph = coo_matrix((cost, (tree_links["li"], tree_links["ri"])), shape=(n, n)).tocsr()
     tree = minimum_spanning_tree(graph)
     # A virtual root joined to every anchor turns the forest into one tree for a single search.
-    anchors = np.unique(anchor)
+    anchors = np.flatnonzero(anchor == np.arange(n))  # an anchor is its own cluster's smallest record
     rows = np.concatenate([tree.tocoo().row, np.full(len(anchors), n)])
     cols = np.concatenate([tree.tocoo().col, anchors])
     data = np.concatenate([tree.tocoo().data, np.ones(len(anchors))])

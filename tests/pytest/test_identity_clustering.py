@@ -95,3 +95,17 @@ def test_links_to_unknown_records_and_bad_limits_are_refused() -> None:
         cluster_records(["a"], links(("a", "ghost", 10.0)))
     with pytest.raises(ValueError, match="identity_max_cluster_size"):
         cluster_records(["a"], links(), max_cluster_size=1)
+
+
+def test_record_numbers_give_the_same_clusters_as_keys() -> None:
+    keys = ["k1", "k2", "k3", "k4", "k5"]
+    pairs = links(("k1", "k3", 12.0), ("k3", "k5", 8.0, "exact_phone"), ("k2", "k4", 3.0))
+    numbers = {k: i * 10 for i, k in enumerate(keys)}  # sorts like the keys, need not be dense
+    numbered = pairs.assign(
+        left_record_number=pairs["left_record_key"].map(numbers), right_record_number=pairs["right_record_key"].map(numbers)
+    )
+    by_key = cluster_records(keys, pairs)
+    by_number = cluster_records(keys, numbered, record_numbers=pd.Series([numbers[k] for k in keys]))
+    pd.testing.assert_frame_equal(by_key, by_number)
+    with pytest.raises(ValueError, match="record number"):
+        cluster_records(keys, numbered.assign(left_record_number=999), record_numbers=pd.Series(list(numbers.values())))

@@ -23,15 +23,15 @@ usable_identifiers as (
 
 identifier_pairs as (
     select
-        left_ids.source_record_key as left_record_key,
-        right_ids.source_record_key as right_record_key,
+        left_ids.record_number as left_record_number,
+        right_ids.record_number as right_record_number,
         left_ids.identifier_type
     from usable_identifiers as left_ids
     inner join usable_identifiers as right_ids
         on
             left_ids.identifier_type = right_ids.identifier_type
             and left_ids.identifier_value = right_ids.identifier_value
-            and left_ids.source_record_key < right_ids.source_record_key
+            and left_ids.record_number < right_ids.record_number
     where
         left_ids.party_type is null
         or right_ids.party_type is null
@@ -52,7 +52,7 @@ identifier_pairs as (
 blocking_keys as (
     {%- for rule in blocking_rules %}
         select
-            source_record_key,
+            record_number,
             '{{ rule["name"] }}' as blocking_rule,
             concat_ws('|', {{ rule['parts'] | join(', ') }}) as block_key
         from records
@@ -74,45 +74,50 @@ sized_blocks as (
 
 blocked_pairs as (
     select
-        left_keys.source_record_key as left_record_key,
-        right_keys.source_record_key as right_record_key,
+        left_keys.record_number as left_record_number,
+        right_keys.record_number as right_record_number,
         left_keys.blocking_rule
     from sized_blocks as left_keys
     inner join sized_blocks as right_keys
         on
             left_keys.blocking_rule = right_keys.blocking_rule
             and left_keys.block_key = right_keys.block_key
-            and left_keys.source_record_key < right_keys.source_record_key
+            and left_keys.record_number < right_keys.record_number
     -- Oversized blocks (a key most records share) are skipped rather than compared all-to-all.
     where left_keys.block_size <= {{ var('identity_max_block_size') }}
 ),
 
+-- Records a steward decided on are compared whatever their keys (a decision on a record that no
+-- longer exists is dropped here).
 steward_pairs as (
     select
-        left_record_key,
-        right_record_key
+        least(left_records.record_number, right_records.record_number) as left_record_number,
+        greatest(left_records.record_number, right_records.record_number) as right_record_number
     from link_decisions
-    where left_record_key is not null and right_record_key is not null
+    inner join records as left_records
+        on link_decisions.left_record_key = left_records.source_record_key
+    inner join records as right_records
+        on link_decisions.right_record_key = right_records.source_record_key
 ),
 
 all_pairs as (
     select
-        left_record_key,
-        right_record_key,
+        left_record_number,
+        right_record_number,
         identifier_type,
         null as blocking_rule
     from identifier_pairs
     union all
     select
-        left_record_key,
-        right_record_key,
+        left_record_number,
+        right_record_number,
         null as identifier_type,
         blocking_rule
     from blocked_pairs
     union all
     select
-        left_record_key,
-        right_record_key,
+        left_record_number,
+        right_record_number,
         null as identifier_type,
         null as blocking_rule
     from steward_pairs
@@ -120,14 +125,13 @@ all_pairs as (
 
 final as (
     select
-        left_record_key,
-        right_record_key,
-        coalesce(list(distinct identifier_type order by identifier_type) filter (where identifier_type is not null), [])
-            as shared_identifiers,
-        coalesce(list(distinct blocking_rule order by blocking_rule) filter (where blocking_rule is not null), [])
-            as blocking_rules
+        left_record_number,
+        right_record_number,
+        -- list_distinct drops the nulls of the other kind of row.
+        list_sort(list_distinct(list(identifier_type))) as shared_identifiers,
+        list_sort(list_distinct(list(blocking_rule))) as blocking_rules
     from all_pairs
-    group by left_record_key, right_record_key
+    group by left_record_number, right_record_number
 )
 
 select * from final

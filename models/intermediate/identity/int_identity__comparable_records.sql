@@ -12,7 +12,7 @@ identifier_values as (
 
 usable_identifiers as (
     select
-        source_record_key,
+        record_number,
         max(case when identifier_type = 'email' then identifier_value end) as email_key,
         max(case when identifier_type = 'phone' then identifier_value end) as phone_key,
         max(case when identifier_type = 'tax_id' then identifier_value end) as tax_id_key,
@@ -21,11 +21,12 @@ usable_identifiers as (
             as web_domain_keys
     from identifier_values
     where blocked_reason is null
-    group by source_record_key
+    group by record_number
 ),
 
 final as (
     select
+        party_records.record_number,
         party_records.source_record_key,
         party_records.source_system,
         party_records.party_type,
@@ -45,7 +46,7 @@ final as (
         usable_identifiers.web_domain_keys
     from party_records
     left join usable_identifiers
-        on party_records.source_record_key = usable_identifiers.source_record_key
+        on party_records.record_number = usable_identifiers.record_number
 )
 
 select * from final

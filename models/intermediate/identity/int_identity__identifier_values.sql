@@ -17,6 +17,7 @@ free_mail_domains as (
 
 identifier_candidates as (
     select
+        record_number,
         source_record_key,
         party_type,
         'email' as identifier_type,
@@ -26,6 +27,7 @@ identifier_candidates as (
     where email is not null
     union all
     select
+        record_number,
         source_record_key,
         party_type,
         'phone' as identifier_type,
@@ -36,6 +38,7 @@ identifier_candidates as (
     union all
     -- EU VAT numbers carry their country; other tax numbers get the record's country in front.
     select
+        record_number,
         source_record_key,
         party_type,
         'tax_id' as identifier_type,
@@ -46,6 +49,7 @@ identifier_candidates as (
     where tax_id is not null
     union all
     select
+        record_number,
         source_record_key,
         party_type,
         'national_id' as identifier_type,
@@ -56,6 +60,7 @@ identifier_candidates as (
     union all
     -- An organization's domain: its website, or the domain of its email address.
     select
+        record_number,
         source_record_key,
         party_type,
         'web_domain' as identifier_type,
@@ -65,6 +70,7 @@ identifier_candidates as (
     where web_domain is not null and party_type = 'organization'
     union all
     select
+        record_number,
         source_record_key,
         party_type,
         'web_domain' as identifier_type,
@@ -76,13 +82,14 @@ identifier_candidates as (
 
 distinct_identifiers as (
     select
+        record_number,
         source_record_key,
         party_type,
         identifier_type,
         identifier_value,
         bool_and(is_from_email) as is_from_email
     from identifier_candidates
-    group by source_record_key, party_type, identifier_type, identifier_value
+    group by record_number, source_record_key, party_type, identifier_type, identifier_value
 ),
 
 counted as (
@@ -135,6 +142,7 @@ steward_blocks as (
 
 judged as (
     select
+        counted.record_number,
         counted.source_record_key,
         counted.party_type,
         counted.identifier_type,
@@ -170,6 +178,7 @@ judged as (
 
 final as (
     select
+        judged.record_number,
         judged.source_record_key,
         judged.party_type,
         judged.identifier_type,
@@ -186,7 +195,7 @@ final as (
     from judged
     left join judged as record_emails
         on
-            judged.source_record_key = record_emails.source_record_key
+            judged.record_number = record_emails.record_number
             and record_emails.identifier_type = 'email'
 )
 

@@ -135,7 +135,11 @@ standardized as (
 ),
 
 final as (
-    select * from standardized
+    select
+        -- A dense integer per record in key order: joins and pair keys within one build are cheaper on it.
+        row_number() over (order by source_record_key) as record_number,
+        *
+    from standardized
 )
 
 select * from final

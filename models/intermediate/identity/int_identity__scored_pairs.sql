@@ -111,6 +111,8 @@ decided as (
 
 final as (
     select
+        left_record_number,
+        right_record_number,
         left_record_key,
         right_record_key,
         shared_identifiers,
