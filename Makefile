@@ -32,6 +32,12 @@ export DO_NOT_TRACK := 1
 BENCH_VENV := .venv-bench
 BENCH_STAMP := $(BENCH_VENV)/.installed
 
+# lifetimes, the BTYD models' reference, lives in its own environment too (it needs numpy<2, pandas<2).
+.PHONY: btyd-reference
+REF_VENV := .venv-reference
+REF_STAMP := $(REF_VENV)/.installed
+BTYD_REFERENCE_DIR := target/btyd_reference
+
 venv: $(STAMP)
 
 $(STAMP): requirements.lock pyproject.toml
@@ -46,6 +52,11 @@ $(BENCH_STAMP): requirements-bench.lock
 	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check uv==0.13.8
 	$(BENCH_VENV)/bin/uv pip install --quiet --python $(BENCH_VENV)/bin/python -r requirements-bench.lock
 	touch $(BENCH_STAMP)
+
+$(REF_STAMP): requirements-reference.lock | $(STAMP)
+	$(PYTHON) -m venv $(REF_VENV)
+	$(BIN)/uv pip install --quiet --python $(REF_VENV)/bin/python -r requirements-reference.lock
+	touch $(REF_STAMP)
 
 # Exact versions for every install; regenerate after editing pyproject.toml or requirements-bench.in.
 lock: $(STAMP)
@@ -88,8 +99,13 @@ bench: $(STAMP) $(BENCH_STAMP)
 identity-accuracy: dbt-build
 	$(BIN)/python -m custseg.identity_accuracy --warehouse $(SEG_WAREHOUSE_PATH) --truth $(SAMPLE_DIR)/truth
 
+# custseg.btyd's BG/NBD and Gamma-Gamma fits on CDNOW beside lifetimes' (parameters within 1%).
+btyd-reference: $(STAMP) $(REF_STAMP)
+	$(REF_VENV)/bin/python src/custseg/btyd_reference.py --out $(BTYD_REFERENCE_DIR)
+	$(BIN)/python -m custseg.btyd_check --reference $(BTYD_REFERENCE_DIR)
+
 # Everything the project checks; works on a fresh clone (it sets up what it needs).
-test: dbt-build pytest lint
+test: dbt-build pytest lint btyd-reference
 
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) target logs warehouse $(SAMPLE_DIR) dbt_packages
+	rm -rf $(VENV) $(BENCH_VENV) $(REF_VENV) target logs warehouse $(SAMPLE_DIR) dbt_packages

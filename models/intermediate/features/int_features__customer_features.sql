@@ -76,6 +76,13 @@ joined as (
         coalesce(purchases.revenue_usd, 0) as revenue_usd,
         coalesce(purchases.revenue_90d_usd, 0) as revenue_90d_usd,
         coalesce(purchases.revenue_365d_usd, 0) as revenue_365d_usd,
+        purchases.average_order_value_usd,
+        -- Rates per month over the last 365 days, or over the tenure when shorter (at least a month).
+        round(
+            coalesce(purchases.order_count_365d, 0)
+            / (greatest(least(as_of_date.as_of_date - customers.customer_since_date, 365), 30) / 30.4375),
+            4
+        ) as orders_per_month_365d,
         -- margin and cost to serve
         coalesce(purchases.gross_margin_365d_usd, 0) as gross_margin_365d_usd,
         purchases.gross_margin_rate,
@@ -84,6 +91,16 @@ joined as (
         coalesce(service.urgent_ticket_count_365d, 0) as urgent_ticket_count_365d,
         coalesce(service.handling_minutes_365d, 0) as handling_minutes_365d,
         coalesce(service.cost_to_serve_365d_usd, 0) as cost_to_serve_365d_usd,
+        round(
+            coalesce(service.ticket_count_365d, 0)
+            / (greatest(least(as_of_date.as_of_date - customers.customer_since_date, 365), 30) / 30.4375),
+            4
+        ) as tickets_per_month_365d,
+        round(
+            coalesce(service.cost_to_serve_365d_usd, 0)
+            / (greatest(least(as_of_date.as_of_date - customers.customer_since_date, 365), 30) / 30.4375),
+            2
+        ) as cost_to_serve_per_month_365d_usd,
         round(coalesce(purchases.gross_margin_365d_usd, 0) - coalesce(service.cost_to_serve_365d_usd, 0), 2)
             as margin_after_cost_to_serve_365d_usd,
         -- subscriptions

@@ -48,6 +48,7 @@ window_totals as (
     select
         customer_id,
         count(*) filter (where is_purchase) as order_count,
+        avg(amount_usd) filter (where is_purchase) as average_order_value_usd,
         count(*) filter (where is_purchase and days_before_as_of < 90) as order_count_90d,
         count(*) filter (where is_purchase and days_before_as_of < 365) as order_count_365d,
         sum(amount_usd) filter (where is_revenue) as revenue_usd,
@@ -77,6 +78,7 @@ final as (
         coalesce(round(btyd_summary.repeat_purchase_value_usd, 2), 0) as monetary_value_usd,
         as_of_date.as_of_date - btyd_summary.last_purchase_date as days_since_last_purchase,
         window_totals.order_count,
+        round(window_totals.average_order_value_usd, 2) as average_order_value_usd,
         window_totals.order_count_90d,
         window_totals.order_count_365d,
         round(coalesce(window_totals.revenue_usd, 0), 2) as revenue_usd,

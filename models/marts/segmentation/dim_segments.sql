@@ -1,0 +1,74 @@
+-- The segment catalog with what each segment holds at the as-of date, and for cluster segments the
+-- centroid of the current run in the features' own units.
+with
+
+catalog as (
+    select * from {{ ref('segment_catalog') }}
+),
+
+customer_segments as (
+    select * from {{ ref('dim_customer_segments') }}
+),
+
+runs as (
+    select * from {{ ref('int_segmentation__runs') }}
+),
+
+current_run as (
+    select
+        run_id,
+        as_of_date,
+        cast(run_record as json) as run_record
+    from runs
+    where is_current
+),
+
+segment_counts as (
+    select
+        segment_code,
+        count(*) as customer_count,
+        count(*) filter (where assignment_source = 'cluster') as clustered_customer_count,
+        count(*) filter (where assignment_source = 'override') as overridden_customer_count
+    from customer_segments
+    group by segment_code
+),
+
+catalog_paths as (
+    select
+        *,
+        '$.centroids."' || segment_code || '"' as centroid_path
+    from catalog
+),
+
+final as (
+    select
+        catalog.segment_code,
+        catalog.segment_name,
+        catalog.description as segment_description,
+        catalog.assignment_source,
+        catalog.service_model,
+        catalog.sla_tier,
+        catalog.sla_first_response_hours,
+        coalesce(segment_counts.customer_count, 0) as customer_count,
+        round(
+            coalesce(segment_counts.customer_count, 0) / sum(coalesce(segment_counts.customer_count, 0)) over (), 4
+        ) as customer_share,
+        coalesce(segment_counts.clustered_customer_count, 0) as clustered_customer_count,
+        coalesce(segment_counts.overridden_customer_count, 0) as overridden_customer_count,
+        -- {"feature": value} in original units; null for segments the current run has no cluster for.
+        case
+            when json_exists(current_run.run_record, catalog.centroid_path)
+                then cast(map_from_entries(list_zip(
+                    cast(json_extract(current_run.run_record, '$.feature_names') as varchar[]),
+                    cast(json_extract(current_run.run_record, catalog.centroid_path) as double[])
+                )) as json)
+        end as centroid,
+        current_run.run_id as model_version,
+        current_run.as_of_date
+    from catalog_paths as catalog
+    cross join current_run
+    left join segment_counts
+        on catalog.segment_code = segment_counts.segment_code
+)
+
+select * from final

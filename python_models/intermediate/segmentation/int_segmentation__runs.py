@@ -1,0 +1,36 @@
+"""The segmentation model run table: one row per clustering run, the current one flagged (logic: custseg.segmentation)."""
+
+import pandas as pd
+
+from custseg.segmentation import ClusteringConfig, build_run_table, catalog_entries, reference_segments, validate_policy
+
+
+def model(dbt, session):
+    dbt.config(
+        materialized="incremental",
+        unique_key="run_id",
+        incremental_strategy="delete+insert",
+        full_refresh=False,
+        on_schema_change="fail",
+    )
+    eligibility = dbt.ref("int_segmentation__eligibility")
+    policy = dbt.ref("int_segmentation__feature_policy").df()
+    features = validate_policy(policy, eligibility.columns, policy.loc[policy["is_pii_tagged"], "feature_name"].tolist())
+    config = ClusteringConfig(
+        features=features,
+        k_min=int(dbt.config.get("k_min")),
+        k_max=int(dbt.config.get("k_max")),
+        criterion=str(dbt.config.get("k_criterion")),
+        algorithm=str(dbt.config.get("algorithm")),
+        seed=int(dbt.config.get("seed")),
+        minibatch_above=int(dbt.config.get("minibatch_above")),
+        min_segment_share=float(dbt.config.get("min_segment_share")),
+        k_stability_margin=float(dbt.config.get("k_stability_margin")),
+    )
+    eligible = eligibility.filter("is_clusterable").project(", ".join(["customer_id", *config.feature_names])).df()
+    as_of_date = dbt.ref("int_features__as_of_date").df()["as_of_date"].iloc[0]
+    catalog = catalog_entries(dbt.ref("segment_catalog").df())
+    history = session.sql(f"select * from {dbt.this}").df() if dbt.is_incremental else None
+    crosswalk = dbt.ref("int_identity__crosswalk").project("customer_id, source_system, source_record_id").df()
+    reference = reference_segments(dbt.config.get("reference_labels"), crosswalk)
+    return build_run_table(eligible, config, catalog, str(as_of_date), history, pd.Timestamp.now().floor("s"), reference)
