@@ -35,6 +35,10 @@ firmographics as (
     select * from {{ ref('int_features__firmographics') }}
 ),
 
+clv as (
+    select * from {{ ref('int_features__clv') }}
+),
+
 customers as (
     select
         golden_records.customer_id,
@@ -76,6 +80,10 @@ joined as (
         coalesce(purchases.revenue_usd, 0) as revenue_usd,
         coalesce(purchases.revenue_90d_usd, 0) as revenue_90d_usd,
         coalesce(purchases.revenue_365d_usd, 0) as revenue_365d_usd,
+        -- predicted value (BG/NBD and Gamma-Gamma; null without purchases)
+        clv.expected_purchases as expected_purchases_clv_horizon,
+        clv.probability_alive,
+        clv.predicted_clv_usd,
         purchases.average_order_value_usd,
         -- Rates per month over the last 365 days, or over the tenure when shorter (at least a month).
         round(
@@ -153,6 +161,8 @@ joined as (
         on customers.customer_id = nps.customer_id
     left join firmographics
         on customers.customer_id = firmographics.customer_id
+    left join clv
+        on customers.customer_id = clv.customer_id
     -- Customers who only appear after the as-of date were not customers yet.
     where coalesce(customers.customer_since_date <= as_of_date.as_of_date, true)
 ),

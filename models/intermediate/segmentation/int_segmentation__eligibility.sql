@@ -33,4 +33,5 @@ final as (
     from judged
 )
 
-select * from final  -- noqa: AM04 (every feature column passes through: the clustering model reads them here)
+-- Every feature column passes through: the clustering model reads them here.
+select * from final  -- noqa: AM04
