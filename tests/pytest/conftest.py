@@ -13,6 +13,7 @@ import duckdb
 import pytest
 
 from custseg.generate import generate
+from custseg.segmentation_accuracy import planted_labels
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DBT = str(Path(sys.executable).with_name("dbt"))
@@ -79,7 +80,11 @@ def small_sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, 
 
 @pytest.fixture(scope="session")
 def built_sample(small_sample, tmp_path_factory: pytest.TempPathFactory) -> Build:
-    raw_dir, _, _ = small_sample
-    result = build(raw_dir, tmp_path_factory.mktemp("build"))
+    """The small sample built once; the clustering run also reports its agreement with the planted segments."""
+    raw_dir, truth_dir, _ = small_sample
+    workdir = tmp_path_factory.mktemp("build")
+    labels = workdir / "planted_segments.parquet"
+    planted_labels(truth_dir).to_parquet(labels, index=False)
+    result = build(raw_dir, workdir, "--vars", f"{{segmentation_reference_labels: '{labels}'}}")
     assert result.result.returncode == 0, result.result.stdout[-5000:]
     return result
