@@ -26,7 +26,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export GX_ANALYTICS_ENABLED := False
 export DO_NOT_TRACK := 1
 
-.PHONY: build test venv sample dbt-build pytest lint bench identity-accuracy clean lock
+.PHONY: build test venv sample dbt-build pytest lint bench identity-accuracy segmentation-accuracy clean lock
 
 # Splink, the identity benchmark's reference, lives in its own environment (bench only).
 BENCH_VENV := .venv-bench
@@ -86,7 +86,7 @@ pytest: $(STAMP)
 # sqlfluff compiles the project against its own scratch warehouse, never the real one.
 lint: $(STAMP)
 	mkdir -p target
-	SEG_WAREHOUSE_PATH=target/sqlfluff.duckdb $(BIN)/sqlfluff lint models tests analyses snapshots
+	SEG_WAREHOUSE_PATH=target/sqlfluff.duckdb $(BIN)/sqlfluff lint models tests analyses snapshots --processes 0
 
 # Speed and memory at scale, medians of several runs (see README, Performance): the generator, then
 # identity resolution beside Splink 5 on the same records.
@@ -98,6 +98,10 @@ bench: $(STAMP) $(BENCH_STAMP)
 # Pairwise precision and recall of the crosswalk against the sample's ground truth.
 identity-accuracy: dbt-build
 	$(BIN)/python -m custseg.identity_accuracy --warehouse $(SEG_WAREHOUSE_PATH) --truth $(SAMPLE_DIR)/truth
+
+# Adjusted Rand index of the cluster segments against the planted segments of the sample.
+segmentation-accuracy: dbt-build
+	$(BIN)/python -m custseg.segmentation_accuracy --warehouse $(SEG_WAREHOUSE_PATH) --truth $(SAMPLE_DIR)/truth
 
 # custseg.btyd's BG/NBD and Gamma-Gamma fits on CDNOW beside lifetimes' (parameters within 1%).
 btyd-reference: $(STAMP) $(REF_STAMP)

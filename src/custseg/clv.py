@@ -4,6 +4,8 @@
 T in days, monetary value in US dollars), fits both models by maximum likelihood (custseg.btyd), and
 returns per customer the expected purchases and spend over the horizon, the probability of being
 alive, and the discounted CLV, with the fitted parameters on every row so the numbers can be audited.
+When the data cannot support a fit (no repeat purchases, too few repeat buyers for the spend model),
+the predictions stay null and ``clv_model_status`` says why.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ CLV_COLUMNS = [
     "gamma_gamma_p",
     "gamma_gamma_q",
     "gamma_gamma_v",
+    "clv_model_status",
 ]
 
 
@@ -40,38 +43,52 @@ def predict_clv(summary: pd.DataFrame, horizon_months: int, monthly_discount_rat
         raise ValueError(f"var clv_horizon_months must be at least 1, got {horizon_months}")
     data = summary.dropna(subset=["customer_age_days"]).sort_values("customer_id", kind="stable").reset_index(drop=True)
     if data.empty:
-        return pd.DataFrame({c: pd.Series(dtype="float64") for c in CLV_COLUMNS}).astype({"customer_id": "string"})
+        empty = pd.DataFrame({c: pd.Series(dtype="float64") for c in CLV_COLUMNS})
+        return empty.astype({"customer_id": "string", "as_of_date": "object", "horizon_months": "int64", "clv_model_status": "string"})
     frequency = data["frequency"].to_numpy(dtype=float)
     recency = data["recency_days"].to_numpy(dtype=float)
     age = data["customer_age_days"].to_numpy(dtype=float)
     monetary = data["monetary_value_usd"].to_numpy(dtype=float)
-    bg = fit_bg_nbd(frequency, recency, age)
     repeat = (frequency > 0) & (monetary > 0)
-    gg = fit_gamma_gamma(frequency[repeat], monetary[repeat])
-    horizon_days = horizon_months * DAYS_PER_MONTH
     out = pd.DataFrame(
         {
             "customer_id": data["customer_id"].astype("string"),
             "as_of_date": pd.to_datetime(data["as_of_date"]).dt.date,
             "horizon_months": np.full(len(data), horizon_months, dtype="int64"),
-            "expected_purchases": np.round(np.asarray(bg.expected_purchases(horizon_days, frequency, recency, age), dtype=float), 4),
-            "probability_alive": np.round(np.asarray(bg.probability_alive(frequency, recency, age), dtype=float), 4),
-            "expected_order_value_usd": np.round(
-                np.asarray(gg.expected_average_value(frequency, np.where(repeat, monetary, 0.0)), dtype=float), 2
-            ),
-            "predicted_clv_usd": np.round(
-                np.asarray(
-                    customer_lifetime_value(
-                        bg, gg, frequency, recency, age, np.where(repeat, monetary, 0.0),
-                        horizon_months=horizon_months, monthly_discount_rate=monthly_discount_rate,
-                        time_unit_days=1.0, days_per_month=DAYS_PER_MONTH,
-                    ),
-                    dtype=float,
-                ),
-                2,
-            ),
         }
     )
-    for name, value in {**{f"bg_nbd_{k}": v for k, v in bg.params.items()}, **{f"gamma_gamma_{k}": v for k, v in gg.params.items()}}.items():
-        out[name] = float(value)
+    for column in CLV_COLUMNS[3:-1]:
+        out[column] = np.nan
+    # Too little history to fit a model is said, not papered over: predictions stay null.
+    try:
+        bg = fit_bg_nbd(frequency, recency, age)
+    except ValueError as error:
+        out["clv_model_status"] = f"not fitted: {error}"
+        return out[CLV_COLUMNS]
+    horizon_days = horizon_months * DAYS_PER_MONTH
+    out["expected_purchases"] = np.round(np.asarray(bg.expected_purchases(horizon_days, frequency, recency, age), dtype=float), 4)
+    out["probability_alive"] = np.round(np.asarray(bg.probability_alive(frequency, recency, age), dtype=float), 4)
+    for name, value in bg.params.items():
+        out[f"bg_nbd_{name}"] = float(value)
+    try:
+        gg = fit_gamma_gamma(frequency[repeat], monetary[repeat])
+    except ValueError as error:
+        out["clv_model_status"] = f"spend not fitted: {error}"
+        return out[CLV_COLUMNS]
+    spend_input = np.where(repeat, monetary, 0.0)
+    out["expected_order_value_usd"] = np.round(np.asarray(gg.expected_average_value(frequency, spend_input), dtype=float), 2)
+    out["predicted_clv_usd"] = np.round(
+        np.asarray(
+            customer_lifetime_value(
+                bg, gg, frequency, recency, age, spend_input,
+                horizon_months=horizon_months, monthly_discount_rate=monthly_discount_rate,
+                time_unit_days=1.0, days_per_month=DAYS_PER_MONTH,
+            ),
+            dtype=float,
+        ),
+        2,
+    )
+    for name, value in gg.params.items():
+        out[f"gamma_gamma_{name}"] = float(value)
+    out["clv_model_status"] = "fitted"
     return out[CLV_COLUMNS]

@@ -404,6 +404,11 @@ def _align_to_previous(
     return {int(r): codes[c] for r, c in zip(rows, cols)}
 
 
+def min_customers_to_cluster(config: ClusteringConfig) -> int:
+    """Fewer clusterable customers than this and no clustering is attempted (all go to the fallback)."""
+    return max(config.k_max * 5, 20)
+
+
 def fit_segmentation(
     frame: pd.DataFrame,
     config: ClusteringConfig,
@@ -416,7 +421,7 @@ def fit_segmentation(
     if frame[config.feature_names].isna().any().any():
         missing = frame[config.feature_names].isna().sum()
         raise PolicyError(f"clustering input has missing values: {missing[missing > 0].to_dict()} (send such customers to the fallback)")
-    if len(frame) < max(config.k_max * 5, 20):
+    if len(frame) < min_customers_to_cluster(config):
         raise PolicyError(f"only {len(frame)} customers qualify for clustering: too few to find {config.k_min}..{config.k_max} segments")
     x = transformed_features(frame, config.features)
     scaler = Scaler.fit(x, config.features)
@@ -558,6 +563,7 @@ RUN_TABLE_COLUMNS = [
     "criterion_by_k",
     "adjusted_rand_index_vs_previous",
     "adjusted_rand_index_vs_reference",
+    "churn_model_auc_out_of_time",
     "run_record",
     "config",
 ]
@@ -582,6 +588,7 @@ def build_run_table(
     history: pd.DataFrame | None,
     recorded_at: pd.Timestamp,
     reference_labels: pd.Series | None = None,
+    churn_model_auc: float | None = None,
 ) -> pd.DataFrame:
     """The model run table after this build: every earlier run plus this one, which is marked current.
 
@@ -599,7 +606,12 @@ def build_run_table(
         return _typed_run_table(history)
     current = history[history["is_current"].astype(bool)]
     previous_record = json.loads(current["run_record"].iloc[0]) if len(current) else None
+    if previous_record is not None and not previous_record.get("segment_codes"):
+        previous_record = None  # a run that clustered nobody leaves nothing to align with
     previous = previous_run_from_record(previous_record) if previous_record else None
+    if len(frame) < min_customers_to_cluster(config):
+        unclustered = _unclustered_run(run_id, config, as_of_date, len(frame), recorded_at, current)
+        return _typed_run_table(_append_run(history, {**unclustered, "churn_model_auc_out_of_time": churn_model_auc}))
     run = fit_segmentation(frame, config, catalog, as_of_date, previous)
     record = run.to_record()
     labels = _labels_under(record, frame)
@@ -627,12 +639,52 @@ def build_run_table(
         "criterion_by_k": json.dumps({str(k): v for k, v in run.criterion_by_k.items()}, sort_keys=True),
         "adjusted_rand_index_vs_previous": ari_previous,
         "adjusted_rand_index_vs_reference": ari_reference,
+        "churn_model_auc_out_of_time": churn_model_auc,
         "run_record": json.dumps(record, sort_keys=True),
         "config": json.dumps(config.fingerprint(), sort_keys=True, default=str),
     }
+    return _typed_run_table(_append_run(history, row))
+
+
+def _append_run(history: pd.DataFrame, row: dict) -> pd.DataFrame:
+    history = history.copy()
     history["is_current"] = False
-    out = pd.concat([history, pd.DataFrame([row])], ignore_index=True) if len(history) else pd.DataFrame([row])
-    return _typed_run_table(out)
+    return pd.concat([history, pd.DataFrame([row])], ignore_index=True) if len(history) else pd.DataFrame([row])
+
+
+def _unclustered_run(run_id: str, config: ClusteringConfig, as_of_date: str, rows: int, recorded_at: pd.Timestamp, current: pd.DataFrame) -> dict:
+    """The run row when too few customers qualify: recorded, with k = 0, so the reason is visible."""
+    reason = f"not clustered: {rows} customers qualify, at least {min_customers_to_cluster(config)} are needed"
+    record = {
+        "run_id": run_id,
+        "k": 0,
+        "feature_names": config.feature_names,
+        "feature_weights": [f.weight for f in config.features],
+        "feature_transforms": [f.transform for f in config.features],
+        "segment_codes": [],
+        "centroids": {},
+        "centroids_standardized": {},
+        "segment_sizes": {},
+        "chosen_by": reason,
+    }
+    return {
+        "run_id": run_id,
+        "is_current": True,
+        "as_of_date": pd.Timestamp(as_of_date).date(),
+        "recorded_at": recorded_at,
+        "previous_run_id": current["run_id"].iloc[0] if len(current) else None,
+        "algorithm": config.algorithm,
+        "criterion": config.criterion,
+        "k": 0,
+        "chosen_by": reason,
+        "customers_clustered": 0,
+        "segment_sizes": "{}",
+        "criterion_by_k": "{}",
+        "adjusted_rand_index_vs_previous": None,
+        "adjusted_rand_index_vs_reference": None,
+        "run_record": json.dumps(record, sort_keys=True),
+        "config": json.dumps(config.fingerprint(), sort_keys=True, default=str),
+    }
 
 
 def _typed_run_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -642,11 +694,24 @@ def _typed_run_table(frame: pd.DataFrame) -> pd.DataFrame:
     frame["is_current"] = frame["is_current"].astype(bool)
     frame["k"] = frame["k"].astype("int64")
     frame["customers_clustered"] = frame["customers_clustered"].astype("int64")
-    for column in ("adjusted_rand_index_vs_previous", "adjusted_rand_index_vs_reference"):
+    for column in ("adjusted_rand_index_vs_previous", "adjusted_rand_index_vs_reference", "churn_model_auc_out_of_time"):
         frame[column] = pd.to_numeric(frame[column]).astype("float64")
     frame["recorded_at"] = pd.to_datetime(frame["recorded_at"])
     frame["as_of_date"] = pd.to_datetime(frame["as_of_date"]).dt.date
     return frame.sort_values("recorded_at", kind="stable").reset_index(drop=True)
+
+
+ASSIGNMENT_COLUMNS = [
+    "customer_id",
+    "run_id",
+    "as_of_date",
+    "nearest_segment_code",
+    "previous_segment_code",
+    "cluster_segment_code",
+    "segment_distance",
+    "distance_margin",
+    "hysteresis_applied",
+]
 
 
 def build_assignments(eligible: pd.DataFrame, runs: pd.DataFrame, previous_state: pd.DataFrame | None, margin: float) -> pd.DataFrame:
@@ -660,6 +725,12 @@ def build_assignments(eligible: pd.DataFrame, runs: pd.DataFrame, previous_state
         raise PolicyError(f"the segmentation run table must have exactly one current run, found {len(current)}")
     record = json.loads(current["run_record"].iloc[0])
     frame = eligible.dropna(subset=record["feature_names"]).sort_values("customer_id", kind="stable")
+    if not record["segment_codes"]:  # the run clustered nobody: every customer falls back
+        empty = pd.DataFrame({c: pd.Series(dtype="string") for c in ASSIGNMENT_COLUMNS})
+        empty["as_of_date"] = pd.Series(dtype="object")
+        empty["segment_distance"] = empty["distance_margin"] = pd.Series(dtype="float64")
+        empty["hysteresis_applied"] = pd.Series(dtype="bool")
+        return empty
     previous_codes = pd.Series(dtype="object")
     if previous_state is not None and len(previous_state):
         previous_codes = previous_state.set_index("customer_id")["cluster_segment_code"]
@@ -670,7 +741,7 @@ def build_assignments(eligible: pd.DataFrame, runs: pd.DataFrame, previous_state
     for column in ("customer_id", "run_id", "nearest_segment_code", "previous_segment_code", "cluster_segment_code"):
         out[column] = out[column].astype("string")
     out["as_of_date"] = pd.to_datetime(out["as_of_date"]).dt.date
-    return out.reset_index(drop=True)
+    return out[ASSIGNMENT_COLUMNS].reset_index(drop=True)
 
 
 def reference_segments(path: str | None, crosswalk: pd.DataFrame) -> pd.Series | None:

@@ -11,6 +11,12 @@ import pytest
 from conftest import Build, build, copy_project
 from custseg.identity_accuracy import identity_accuracy, main as accuracy_main
 
+# Identity tests build identity resolution and its marts only; test_tiny_inputs_build builds everything.
+IDENTITY_ONLY = (
+    "--select", "+dim_customer_crosswalk +dim_customers +int_identity__link_explanations +int_identity__review_queue",
+    "--indirect-selection", "cautious",
+)
+
 HEADER = "crm_customer_id,customer_type,first_name,last_name,company_name,email,phone,street,postcode,city,country,website,updated_at\n"
 RECORDS = {
     "C1": "C1,person,Anna,Meyer,,anna.meyer@mail.example,+49 30 1111111,Goethestr. 1,10115,Berlin,DE,,2026-01-01",
@@ -88,7 +94,7 @@ def test_two_builds_give_byte_identical_crosswalks(built_sample, tmp_path) -> No
     shutil.copy(built_sample.warehouse, again / "warehouse.duckdb")
     rebuilt = build(built_sample.raw_dir, again, "--select", "+dim_customer_crosswalk")
     (tmp_path / "fresh").mkdir()
-    fresh = build(built_sample.raw_dir, tmp_path / "fresh")
+    fresh = build(built_sample.raw_dir, tmp_path / "fresh", *IDENTITY_ONLY)
     assert rebuilt.result.returncode == 0 and fresh.result.returncode == 0, rebuilt.result.stdout[-3000:]
     assert digest(rebuilt.warehouse) == digest(built_sample.warehouse) == digest(fresh.warehouse)
     # Nothing changed, so the registry wrote nothing.
@@ -98,7 +104,7 @@ def test_two_builds_give_byte_identical_crosswalks(built_sample, tmp_path) -> No
 
 
 def test_junk_identifiers_do_not_link_and_real_ones_do(tmp_path) -> None:
-    result = build(write_crm(tmp_path / "raw", *RECORDS), tmp_path)
+    result = build(write_crm(tmp_path / "raw", *RECORDS), tmp_path, *IDENTITY_ONLY)
     assert result.result.returncode == 0, result.result.stdout[-5000:]
     ids = customer_of(result)
     assert same(ids, "C1", "C2")  # email despite case and spelling of the street
@@ -128,7 +134,7 @@ def test_steward_decisions_are_applied_before_clustering(tmp_path) -> None:
     )
     with (project / "seeds" / "identity" / "identity_blocked_identifiers.csv").open("a") as seed:
         seed.write("web_domain,exact,acme-tools.example,steward@custseg.example,2026-11-20,Reseller domain on many accounts\n")
-    result = build(write_crm(tmp_path / "raw", *RECORDS), tmp_path, project_dir=project)
+    result = build(write_crm(tmp_path / "raw", *RECORDS), tmp_path, *IDENTITY_ONLY, project_dir=project)
     assert result.result.returncode == 0, result.result.stdout[-5000:]
     ids = customer_of(result)
     assert not same(ids, "C1", "C2")
@@ -150,21 +156,21 @@ def test_contradictory_steward_decisions_fail_with_a_clear_message(tmp_path) -> 
         "must_link,crm,C4,crm,C6,a@custseg.example,2026-11-20,same\n"
         "cannot_link,crm,C3,crm,C6,b@custseg.example,2026-11-21,different\n"
     )
-    result = build(write_crm(tmp_path / "raw", *RECORDS), tmp_path, project_dir=project)
+    result = build(write_crm(tmp_path / "raw", *RECORDS), tmp_path, *IDENTITY_ONLY, project_dir=project)
     assert result.result.returncode != 0
     assert "identity_link_decisions.csv" in result.result.stdout
 
 
 def test_customer_ids_stay_put_when_records_arrive_merge_and_split(tmp_path) -> None:
     raw = tmp_path / "raw"
-    first = build(write_crm(raw, "C1", "C2", "C3", "C4", "C7"), tmp_path)
+    first = build(write_crm(raw, "C1", "C2", "C3", "C4", "C7"), tmp_path, *IDENTITY_ONLY)
     assert first.result.returncode == 0, first.result.stdout[-5000:]
     ids1 = customer_of(first)
     assert ids1 == {"C1": "CUST000000001", "C2": "CUST000000001", "C3": "CUST000000002",
                     "C4": "CUST000000003", "C7": "CUST000000003"}
 
     # New records: C5 shares Bob's email and Carl's phone (their clusters merge), C6 is new.
-    second = build(write_crm(raw, "C1", "C2", "C3", "C4", "C5", "C6", "C7"), tmp_path)
+    second = build(write_crm(raw, "C1", "C2", "C3", "C4", "C5", "C6", "C7"), tmp_path, *IDENTITY_ONLY)
     assert second.result.returncode == 0, second.result.stdout[-5000:]
     ids2 = customer_of(second)
     assert ids2["C1"] == ids2["C2"] == "CUST000000001"  # untouched customers keep their id
@@ -176,7 +182,7 @@ def test_customer_ids_stay_put_when_records_arrive_merge_and_split(tmp_path) -> 
     assert registry["CUST000000003"] == ("merged", "CUST000000002", None)
 
     # C5 is deleted upstream and C6 leaves: the cluster splits, the larger part (Carl, 2 records) keeps the id.
-    third = build(write_crm(raw, "C1", "C2", "C3", "C4", "C7"), tmp_path, "--full-refresh")
+    third = build(write_crm(raw, "C1", "C2", "C3", "C4", "C7"), tmp_path, "--full-refresh", *IDENTITY_ONLY)
     assert third.result.returncode == 0, third.result.stdout[-5000:]
     ids3 = customer_of(third)
     assert ids3["C4"] == ids3["C7"] == "CUST000000002"

@@ -252,6 +252,17 @@ def test_a_new_run_links_to_the_previous_one_and_few_customers_move() -> None:
     assert moved <= 0.02
 
 
+def test_too_few_customers_are_recorded_as_an_unclustered_run() -> None:
+    few = blobs(n_per=4).assign(is_clusterable=True)
+    runs = build_run_table(few, config(), CATALOG, "2026-10-31", None, pd.Timestamp("2026-11-01"))
+    assert runs["k"].tolist() == [0] and runs["is_current"].tolist() == [True]
+    assert "12 customers qualify, at least 30 are needed" in runs["chosen_by"].iloc[0]
+    assert build_assignments(few, runs, None, 0.15).empty
+    # Once enough customers arrive, the next run clusters them (nothing to align with before it).
+    runs2 = build_run_table(blobs().assign(is_clusterable=True), config(), CATALOG, "2026-11-30", runs, pd.Timestamp("2026-12-01"))
+    assert runs2["k"].tolist() == [0, 3] and runs2["previous_run_id"].iloc[1] == runs["run_id"].iloc[0]
+
+
 def _runs_with(record: dict) -> pd.DataFrame:
     return pd.DataFrame({"run_id": [record["run_id"]], "is_current": [True], "as_of_date": ["2026-10-31"], "run_record": [json.dumps(record)]})
 
@@ -280,5 +291,17 @@ def test_predicted_clv_recovers_the_simulated_purchase_process() -> None:
     frequent = clv.merge(summary, on="customer_id")
     top = frequent[frequent["frequency"] >= frequent["frequency"].quantile(0.9)]["expected_purchases"].mean()
     assert top > 2 * frequent["expected_purchases"].mean()
+    assert (clv["clv_model_status"] == "fitted").all()
     with pytest.raises(ValueError, match="clv_horizon_months"):
         predict_clv(summary, 0, 0.01)
+
+
+def test_clv_is_left_null_with_a_reason_when_the_data_cannot_support_a_fit() -> None:
+    one_time_buyers = pd.DataFrame(
+        {"customer_id": ["A", "B"], "as_of_date": "2026-10-31", "frequency": [0, 0], "recency_days": [0, 0],
+         "customer_age_days": [30, 60], "monetary_value_usd": [0.0, 0.0]}
+    )
+    clv = predict_clv(one_time_buyers, 12, 0.01)
+    assert clv["predicted_clv_usd"].isna().all() and clv["expected_purchases"].isna().all()
+    assert clv["clv_model_status"].str.startswith("not fitted").all()
+    assert predict_clv(one_time_buyers.iloc[0:0], 12, 0.01).empty

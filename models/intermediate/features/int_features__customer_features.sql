@@ -39,6 +39,10 @@ clv as (
     select * from {{ ref('int_features__clv') }}
 ),
 
+churn_propensity as (
+    select * from {{ ref('int_features__churn_propensity') }}
+),
+
 customers as (
     select
         golden_records.customer_id,
@@ -84,6 +88,7 @@ joined as (
         clv.expected_purchases as expected_purchases_clv_horizon,
         clv.probability_alive,
         clv.predicted_clv_usd,
+        churn_propensity.churn_risk_score,
         purchases.average_order_value_usd,
         -- Rates per month over the last 365 days, or over the tenure when shorter (at least a month).
         round(
@@ -163,6 +168,8 @@ joined as (
         on customers.customer_id = firmographics.customer_id
     left join clv
         on customers.customer_id = clv.customer_id
+    left join churn_propensity
+        on customers.customer_id = churn_propensity.customer_id
     -- Customers who only appear after the as-of date were not customers yet.
     where coalesce(customers.customer_since_date <= as_of_date.as_of_date, true)
 ),

@@ -10,7 +10,8 @@ customer_features as (
 
 judged as (
     select
-        *,
+        customer_id,
+        as_of_date,
         case
             when not has_purchase_history then 'no_transactions'
             when coalesce(tenure_days < {{ var('segmentation_min_tenure_days') }}, true) then 'new_customer'
@@ -28,10 +29,11 @@ judged as (
 
 final as (
     select
-        *,
+        customer_id,
+        as_of_date,
+        fallback_reason,
         fallback_reason is null as is_clusterable
     from judged
 )
 
--- Every feature column passes through: the clustering model reads them here.
-select * from final  -- noqa: AM04
+select * from final

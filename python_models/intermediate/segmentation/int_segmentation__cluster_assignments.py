@@ -12,6 +12,7 @@ def model(dbt, session):
         on_schema_change="fail",
     )
     runs = dbt.ref("int_segmentation__runs").df()
-    eligible = dbt.ref("int_segmentation__eligibility").filter("is_clusterable").df()
+    clusterable = dbt.ref("int_segmentation__eligibility").filter("is_clusterable").project("customer_id")
+    eligible = dbt.ref("int_features__customer_features").join(clusterable, "customer_id").df()
     previous = session.sql(f"select customer_id, cluster_segment_code from {dbt.this}").df() if dbt.is_incremental else None
     return build_assignments(eligible, runs, previous, float(dbt.config.get("hysteresis_margin")))

@@ -13,9 +13,10 @@ def model(dbt, session):
         full_refresh=False,
         on_schema_change="fail",
     )
-    eligibility = dbt.ref("int_segmentation__eligibility")
+    customer_features = dbt.ref("int_features__customer_features")
+    clusterable = dbt.ref("int_segmentation__eligibility").filter("is_clusterable").project("customer_id")
     policy = dbt.ref("int_segmentation__feature_policy").df()
-    features = validate_policy(policy, eligibility.columns, policy.loc[policy["is_pii_tagged"], "feature_name"].tolist())
+    features = validate_policy(policy, customer_features.columns, policy.loc[policy["is_pii_tagged"], "feature_name"].tolist())
     config = ClusteringConfig(
         features=features,
         k_min=int(dbt.config.get("k_min")),
@@ -27,10 +28,14 @@ def model(dbt, session):
         min_segment_share=float(dbt.config.get("min_segment_share")),
         k_stability_margin=float(dbt.config.get("k_stability_margin")),
     )
-    eligible = eligibility.filter("is_clusterable").project(", ".join(["customer_id", *config.feature_names])).df()
+    eligible = customer_features.join(clusterable, "customer_id").project(", ".join(["customer_id", *config.feature_names])).df()
     as_of_date = dbt.ref("int_features__as_of_date").df()["as_of_date"].iloc[0]
     catalog = catalog_entries(dbt.ref("segment_catalog").df())
     history = session.sql(f"select * from {dbt.this}").df() if dbt.is_incremental else None
     crosswalk = dbt.ref("int_identity__crosswalk").project("customer_id, source_system, source_record_id").df()
     reference = reference_segments(dbt.config.get("reference_labels"), crosswalk)
-    return build_run_table(eligible, config, catalog, str(as_of_date), history, pd.Timestamp.now().floor("s"), reference)
+    churn_auc = dbt.ref("int_features__churn_propensity").project("max(churn_model_auc_out_of_time) as auc").df()["auc"].iloc[0]
+    return build_run_table(
+        eligible, config, catalog, str(as_of_date), history, pd.Timestamp.now().floor("s"), reference,
+        None if pd.isna(churn_auc) else float(churn_auc),
+    )
