@@ -80,8 +80,9 @@ dbt-build: $(STAMP) $(RAW_DATA)
 
 build: dbt-build
 
+# Two workers: a dbt build leaves a core idle much of the time (per-node overhead, not DuckDB).
 pytest: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 # sqlfluff compiles the project against its own scratch warehouse, never the real one.
 lint: $(STAMP)

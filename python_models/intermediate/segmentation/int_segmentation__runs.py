@@ -32,8 +32,9 @@ def model(dbt, session):
     as_of_date = dbt.ref("int_features__as_of_date").df()["as_of_date"].iloc[0]
     catalog = catalog_entries(dbt.ref("segment_catalog").df())
     history = session.sql(f"select * from {dbt.this}").df() if dbt.is_incremental else None
-    crosswalk = dbt.ref("int_identity__crosswalk").project("customer_id, source_system, source_record_id").df()
-    reference = reference_segments(dbt.config.get("reference_labels"), crosswalk)
+    crosswalk = dbt.ref("int_identity__crosswalk").project("customer_id, source_system, source_record_id")
+    labels = dbt.config.get("reference_labels")
+    reference = reference_segments(labels, crosswalk.df()) if labels not in (None, "", "None") else None
     churn_auc = dbt.ref("int_features__churn_propensity").project("max(churn_model_auc_out_of_time) as auc").df()["auc"].iloc[0]
     return build_run_table(
         eligible, config, catalog, str(as_of_date), history, pd.Timestamp.now().floor("s"), reference,
