@@ -85,6 +85,10 @@ def test_rebuilding_changes_nobody_and_small_perturbations_move_few(built_sample
     assert _segments(copy) == before
     runs = copy.query("select count(*), count_if(is_current) from main.int_segmentation__runs")[0]
     assert runs == (1, 1)  # the same data reuses the same run
+    versions = copy.query("select count(*) from main.snp_customer_segments")[0][0]
+    snapshot = run_dbt(["snapshot"], copy.raw_dir, copy.warehouse, copy.target)
+    assert snapshot.returncode == 0, snapshot.stdout[-3000:]
+    assert copy.query("select count(*) from main.snp_customer_segments")[0][0] == versions == len(before)
 
     # Perturb the invoices of 5% of customers by up to 5%, then rebuild the features and segments.
     with duckdb.connect(str(copy.warehouse)) as con:
@@ -110,6 +114,11 @@ def test_rebuilding_changes_nobody_and_small_perturbations_move_few(built_sample
         "select run_id, previous_run_id, adjusted_rand_index_vs_previous from main.int_segmentation__runs where is_current"
     )[0]
     assert previous is not None and current != previous and ari > 0.9
+    # The history gains a version only for customers whose assignment changed; one open version each.
+    snapshot = run_dbt(["snapshot"], copy.raw_dir, copy.warehouse, copy.target)
+    assert snapshot.returncode == 0, snapshot.stdout[-3000:]
+    total, open_versions = copy.query("select count(*), count_if(dbt_valid_to is null) from main.snp_customer_segments")[0]
+    assert open_versions == len(before) and total - len(before) <= moved + 0.05 * len(before)
 
 
 def test_a_sensitive_attribute_in_the_policy_stops_the_build(built_sample: Build, tmp_path: Path) -> None:
