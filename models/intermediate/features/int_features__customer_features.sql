@@ -65,6 +65,16 @@ customers as (
         on golden_records.customer_id = engagement.customer_id
 ),
 
+-- Months a 365-day rate is taken over: the last year, or the tenure when shorter (at least a month).
+customer_windows as (
+    select
+        customers.*,
+        greatest(least(as_of_date.as_of_date - customers.customer_since_date, 365), 30) / 30.4375
+            as observed_months_365d
+    from customers
+    cross join as_of_date
+),
+
 joined as (
     select
         customers.customer_id,
@@ -90,10 +100,9 @@ joined as (
         clv.predicted_clv_usd,
         churn_propensity.churn_risk_score,
         purchases.average_order_value_usd,
-        -- Rates per month over the last 365 days, or over the tenure when shorter (at least a month).
         round(
             coalesce(purchases.order_count_365d, 0)
-            / (greatest(least(as_of_date.as_of_date - customers.customer_since_date, 365), 30) / 30.4375),
+            / customers.observed_months_365d,
             4
         ) as orders_per_month_365d,
         -- margin and cost to serve
@@ -106,12 +115,12 @@ joined as (
         coalesce(service.cost_to_serve_365d_usd, 0) as cost_to_serve_365d_usd,
         round(
             coalesce(service.ticket_count_365d, 0)
-            / (greatest(least(as_of_date.as_of_date - customers.customer_since_date, 365), 30) / 30.4375),
+            / customers.observed_months_365d,
             4
         ) as tickets_per_month_365d,
         round(
             coalesce(service.cost_to_serve_365d_usd, 0)
-            / (greatest(least(as_of_date.as_of_date - customers.customer_since_date, 365), 30) / 30.4375),
+            / customers.observed_months_365d,
             2
         ) as cost_to_serve_per_month_365d_usd,
         round(coalesce(purchases.gross_margin_365d_usd, 0) - coalesce(service.cost_to_serve_365d_usd, 0), 2)
@@ -152,7 +161,7 @@ joined as (
         coalesce(nps.nps_response_count_365d, 0) + coalesce(service.csat_response_count_365d, 0) > 0
             as has_recent_feedback,
         firmographics.customer_id is not null as has_firmographics
-    from customers
+    from customer_windows as customers
     cross join as_of_date
     left join purchases
         on customers.customer_id = purchases.customer_id

@@ -55,7 +55,7 @@ fallback_segment as (
     where assignment_source = 'fallback'
 ),
 
-decided as (
+sourced as (
     select
         eligibility.customer_id,
         eligibility.as_of_date,
@@ -75,19 +75,10 @@ decided as (
             when eligibility.is_clusterable and current_clusters.cluster_segment_code is not null then 'cluster'
             else 'fallback'
         end as assignment_source,
-        coalesce(
-            applied_overrides.segment_code,
-            rule_outcomes.rule_segment_code,
-            case when eligibility.is_clusterable then current_clusters.cluster_segment_code end,
-            fallback_segment.segment_code
-        ) as segment_code,
-        case
-            when
-                applied_overrides.override_id is null
-                and rule_outcomes.rule_segment_code is null
-                and not (eligibility.is_clusterable and current_clusters.cluster_segment_code is not null)
-                then coalesce(eligibility.fallback_reason, 'not_clustered')
-        end as fallback_reason
+        applied_overrides.segment_code as override_segment_code,
+        rule_outcomes.rule_segment_code,
+        fallback_segment.segment_code as fallback_segment_code,
+        eligibility.fallback_reason as eligibility_fallback_reason
     from eligibility
     cross join current_run
     cross join fallback_segment
@@ -97,6 +88,21 @@ decided as (
         on eligibility.customer_id = applied_overrides.customer_id
     left join current_clusters
         on eligibility.customer_id = current_clusters.customer_id
+),
+
+decided as (
+    select
+        *,
+        case assignment_source
+            when 'override' then override_segment_code
+            when 'rule' then rule_segment_code
+            when 'cluster' then cluster_segment_code
+            else fallback_segment_code
+        end as segment_code,
+        case
+            when assignment_source = 'fallback' then coalesce(eligibility_fallback_reason, 'not_clustered')
+        end as fallback_reason
+    from sourced
 ),
 
 segment_sizes as (
