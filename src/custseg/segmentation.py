@@ -438,7 +438,10 @@ def fit_segmentation(
     codes: list[str] = [""] * len(centroids)
     matched: dict[str, str] = {}
     if previous is not None:
+        active_codes = {entry.segment_code for entry in catalog}
         for index, code in _align_to_previous(centroids, scaler, config.features, previous).items():
+            if code not in active_codes:  # a segment retired since the previous run gets a new name
+                continue
             codes[index] = code
             matched[code] = "previous run's centroid"
     unmatched = [i for i, c in enumerate(codes) if not c]
@@ -570,8 +573,9 @@ RUN_TABLE_COLUMNS = [
 
 
 def catalog_entries(catalog: pd.DataFrame) -> list[CatalogEntry]:
-    """Cluster segments of the catalog seed (assignment_source = cluster), in code order."""
-    rows = catalog[catalog["assignment_source"] == "cluster"].sort_values("segment_code")
+    """Active cluster segments of the catalog seed (assignment_source = cluster, not retired), in code order."""
+    active = catalog["retired_on"].isna() if "retired_on" in catalog.columns else True
+    rows = catalog[(catalog["assignment_source"] == "cluster") & active].sort_values("segment_code")
     return [CatalogEntry(str(r.segment_code), parse_profile(r.profile)) for r in rows.itertuples(index=False)]
 
 

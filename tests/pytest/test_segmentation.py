@@ -20,6 +20,7 @@ from custseg.segmentation import (
     apply_hysteresis,
     build_assignments,
     build_run_table,
+    catalog_entries,
     fit_segmentation,
     parse_profile,
     previous_run_from_record,
@@ -151,6 +152,29 @@ def test_codes_follow_the_previous_run_when_the_data_moves_a_little() -> None:
         b = second.centroids_original[second.segment_codes.index(code)]
         assert abs(np.log(a[0]) - np.log(b[0])) < 0.2
     assert set(second.matched_previous.values()) == {"previous run's centroid"}
+
+
+def test_a_retired_segment_is_never_assigned_again() -> None:
+    first = fit_segmentation(blobs(seed=0), config(), CATALOG, "2026-09-30")
+    big = first.segment_codes.index("SEG-BIG")
+    # SEG-BIG is retired; the catalog seed keeps it (with retired_on) so history stays resolvable.
+    seed = pd.DataFrame(
+        {
+            "segment_code": [c.segment_code for c in CATALOG] + ["SEG-LARGE"],
+            "assignment_source": "cluster",
+            "profile": ["spend:+2", "tickets:+2 margin:-1", "spend:-1", "margin:+2", "spend:+2"],
+            "retired_on": [pd.Timestamp("2026-10-01"), None, None, None, None],
+        }
+    )
+    active = catalog_entries(seed)
+    assert [c.segment_code for c in active] == ["SEG-CARE", "SEG-LARGE", "SEG-SMALL", "SEG-SPARE"]
+    second = fit_segmentation(blobs(seed=1), config(), active, "2026-10-31", previous_run_from_record(first.to_record()))
+    assert "SEG-BIG" not in second.segment_codes
+    # The group it held is named afresh from its profile; the other groups keep their codes.
+    large = second.segment_codes.index("SEG-LARGE")
+    assert abs(np.log(second.centroids_original[large][0]) - np.log(first.centroids_original[big][0])) < 0.2
+    assert second.matched_previous["SEG-LARGE"] == "catalog profile"
+    assert {c for c, how in second.matched_previous.items() if how == "previous run's centroid"} == set(first.segment_codes) - {"SEG-BIG"}
 
 
 def test_previous_k_is_kept_when_nearly_as_good() -> None:

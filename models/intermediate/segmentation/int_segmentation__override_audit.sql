@@ -42,6 +42,7 @@ judged as (
             when overrides.expires_on is not null and overrides.expires_on < as_of_date.as_of_date then 'expired'
             when customer_features.customer_id is null then 'unknown_customer'
             when catalog.segment_code is null then 'unknown_segment'
+            when catalog.retired_on <= as_of_date.as_of_date then 'retired_segment'
         end as rejection_reason
     from overrides
     cross join as_of_date

@@ -49,6 +49,10 @@ final as (
         catalog.service_model,
         catalog.sla_tier,
         catalog.sla_first_response_hours,
+        catalog.retired_on is not null and catalog.retired_on <= current_run.as_of_date as is_retired,
+        catalog.retired_on,
+        catalog.replaced_by_segment_code,
+        catalog.retirement_reason,
         coalesce(segment_counts.customer_count, 0) as customer_count,
         round(
             coalesce(segment_counts.customer_count, 0) / sum(coalesce(segment_counts.customer_count, 0)) over (), 4
