@@ -20,13 +20,16 @@ export SEG_WAREHOUSE_PATH ?= warehouse/custseg.duckdb
 ifeq ($(SEG_RAW_DIR),$(abspath $(SAMPLE_DIR)/raw))
 RAW_DATA := $(SAMPLE_STAMP)
 endif
+# The sample as exported on successive dates (the generator's end date is 2026-10-31), for make periods.
+PERIODS ?= 2026-08-31 2026-09-30 2026-10-31
+PERIODS_DIR := data/periods
 BENCH_CUSTOMERS ?= 1000000
 BENCH_RUNS ?= 3
 export DBT_PROFILES_DIR := $(CURDIR)
 export GX_ANALYTICS_ENABLED := False
 export DO_NOT_TRACK := 1
 
-.PHONY: build test venv sample dbt-build pytest lint bench identity-accuracy segmentation-accuracy clean lock
+.PHONY: build test venv sample dbt-build periods pytest lint bench identity-accuracy segmentation-accuracy clean lock
 
 # Splink, the identity benchmark's reference, lives in its own environment (bench only).
 BENCH_VENV := .venv-bench
@@ -80,6 +83,43 @@ dbt-build: $(STAMP) $(RAW_DATA)
 
 build: dbt-build
 
+# The last as-of date in the warehouse's segment history (empty when it has none yet).
+define PERIODS_LAST_RECORDED
+import duckdb, os, sys
+path = sys.argv[1]
+con = duckdb.connect(path, read_only=True) if os.path.exists(path) else None
+found = con and con.execute("select count(*) from information_schema.tables where table_schema = 'main' and table_name = 'snp_customer_segments'").fetchone()[0]
+print(con.execute("select coalesce(cast(max(cast(as_of_date as date)) as varchar), '') from main.snp_customer_segments").fetchone()[0] if found else "")
+endef
+export PERIODS_LAST_RECORDED
+
+# The sample as it stood on each date of PERIODS, built in order into one warehouse, so that the
+# snapshots record how segments change from one export to the next (not part of make test).
+# Each export is generated once (stamp per date, customers and seed). Dates the warehouse's
+# history already reaches are skipped: building them again would record them a second time, after
+# later ones, so running make periods twice adds nothing.
+periods: $(STAMP)
+	mkdir -p $(dir $(SEG_WAREHOUSE_PATH))
+	for d in $(PERIODS); do \
+		dir=$(PERIODS_DIR)/$$d; \
+		if [[ ! -e $$dir/.generated-$(SAMPLE_CUSTOMERS)-$(SAMPLE_SEED) ]]; then \
+			rm -rf $$dir; \
+			$(BIN)/python -m custseg.generate --customers $(SAMPLE_CUSTOMERS) --seed $(SAMPLE_SEED) \
+				--export-date $$d --out $$dir/raw --truth $$dir/truth --no-progress || exit 1; \
+			touch $$dir/.generated-$(SAMPLE_CUSTOMERS)-$(SAMPLE_SEED); \
+		fi; \
+		recorded=$$($(BIN)/python -c "$$PERIODS_LAST_RECORDED" $(SEG_WAREHOUSE_PATH)) || exit 1; \
+		if [[ -n $$recorded && ! $$d > $$recorded ]]; then \
+			echo "$$d: skipped, the history in $(SEG_WAREHOUSE_PATH) already reaches $$recorded"; \
+			continue; \
+		fi; \
+		echo "$$d: dbt build"; \
+		$(BIN)/dbt build --vars "{raw_data_dir: $(abspath $(PERIODS_DIR))/$$d/raw, features_as_of_date: $$d}" || exit 1; \
+	done
+	@echo
+	@echo "Warehouse: $(abspath $(SEG_WAREHOUSE_PATH))"
+	@echo "History:   $(BIN)/python -c \"import duckdb; print(duckdb.connect('$(SEG_WAREHOUSE_PATH)', read_only=True).sql('select as_of_date, count(*) from main.snp_customer_segments group by 1 order by 1'))\""
+
 # Two workers: a dbt build leaves a core idle much of the time (per-node overhead, not DuckDB).
 pytest: $(STAMP)
 	$(BIN)/pytest -n 2
@@ -113,4 +153,4 @@ btyd-reference: $(STAMP) $(REF_STAMP)
 test: dbt-build pytest lint btyd-reference
 
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) $(REF_VENV) target logs warehouse $(SAMPLE_DIR) dbt_packages
+	rm -rf $(VENV) $(BENCH_VENV) $(REF_VENV) target logs warehouse $(SAMPLE_DIR) $(PERIODS_DIR) dbt_packages

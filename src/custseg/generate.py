@@ -14,6 +14,11 @@ Design:
 * All randomness comes from one ``numpy.random.Generator`` seeded by ``--seed``; string work is
   vectorized (numpy, pandas/Arrow, DuckDB SQL over the frames). There is no per-row Python loop,
   so a million customers take minutes.
+* ``--export-date D`` writes the exports as they stood on an earlier date D of the same world: dirt
+  is planted on the full world, then every table is cut to the rows that existed on D (by their
+  clean dates) and later changes are undone (tickets still open, updates not yet made). Successive
+  export dates of one seed thus show one world evolving, with each row spoiled the same way on every
+  date it is exported.
 """
 
 from __future__ import annotations
@@ -100,6 +105,11 @@ class DirtRates:
 
 DIRT = DirtRates()
 FAR_FUTURE_DAYS = (2000, 9000)  # future dates land 5 to 25 years after the end date
+
+# Helper columns of an export date cut; never written (write_table selects the contract's columns).
+EXPORTED_FROM = "_exported_from"  # first moment the row is in an export (from its clean, pre-dirt dates)
+EXPORT_ROW = "_export_row"  # the row before exact duplicates were planted, to tell a copy from its original
+RESPONDENT_RECORD = "_respondent_record_id"  # the CRM record a survey response came from, anonymous or not
 
 
 # ---------------------------------------------------------------------------------------------
@@ -768,6 +778,7 @@ def make_nps(entities: pd.DataFrame, crm: pd.DataFrame, crm_rendered: pd.DataFra
             "survey_channel": _pick(("email", "in_app", "sms"), rng.integers(0, 3, n)),
             "comment": pd.Series(comments, dtype="str").where(rng.random(n) < 0.3),
             "entity_id": ent["entity_id"].to_numpy(),
+            RESPONDENT_RECORD: crm_id,  # kept for anonymous responses too: an export date cut needs it
         }
     )
     frame = frame.sort_values(["responded_at"], kind="stable").reset_index(drop=True)
@@ -863,6 +874,90 @@ def plant_exact_duplicates(frame: pd.DataFrame, rng: np.random.Generator) -> tup
 
 
 # ---------------------------------------------------------------------------------------------
+# the exports as they stood on an earlier date
+
+# The clean date that puts a row in the exports (third-party records: the entity's signup date).
+EXPORT_DATE_COLUMNS = {
+    "crm_customers": "created_at",
+    "erp_customers": "created_on",
+    "erp_invoices": "invoice_date",
+    "billing_subscription_events": "event_at",
+    "support_tickets": "created_at",
+    "product_usage_daily": "usage_date",
+    "surveys_nps_responses": "responded_at",
+}
+# The customer record each fact belongs to: a fact is exported only once that record exists.
+FACT_RECORDS = {
+    "erp_invoices": ("erp_customer_id", "erp_customers"),
+    "billing_subscription_events": ("erp_customer_id", "erp_customers"),
+    "support_tickets": ("crm_customer_id", "crm_customers"),
+    "product_usage_daily": ("crm_customer_id", "crm_customers"),
+    "surveys_nps_responses": (RESPONDENT_RECORD, "crm_customers"),
+}
+
+
+def _moments(values: pd.Series | np.ndarray) -> np.ndarray:
+    return pd.to_datetime(pd.Series(values)).to_numpy(dtype="datetime64[ns]")
+
+
+def mark_export_moments(tables: dict[str, pd.DataFrame], entities: pd.DataFrame) -> None:
+    """Give every row of the clean world the first moment it is in an export (before dirt spoils dates).
+
+    A fact is exported from its own date, or from the creation of the customer record it names when
+    that comes later: ERP records are opened up to 100 days after signup, while facts start at signup.
+    Also numbers the rows, so that the cut can tell planted exact duplicates from their originals.
+    """
+    created = {
+        master: pd.Series(_moments(tables[master][EXPORT_DATE_COLUMNS[master]]), index=tables[master][key].to_numpy())
+        for master, key in (("crm_customers", "crm_customer_id"), ("erp_customers", "erp_customer_id"))
+    }
+    signup = pd.Series(_moments(entities["signup_date"]), index=entities["entity_id"].to_numpy())
+    for name, frame in tables.items():
+        if name == "thirdparty_firmographics":  # the vendor knows a company once it is a customer
+            moment = signup.reindex(frame["entity_id"].to_numpy()).to_numpy()
+        else:
+            moment = _moments(frame[EXPORT_DATE_COLUMNS[name]])
+        if name in FACT_RECORDS:
+            column, master = FACT_RECORDS[name]
+            moment = np.maximum(moment, created[master].reindex(frame[column].to_numpy()).to_numpy())
+        if np.isnat(moment).any():
+            raise RuntimeError(f"{name}: rows without an export moment")
+        frame[EXPORTED_FROM] = moment
+        frame[EXPORT_ROW] = np.arange(len(frame))
+
+
+def cut_to_export_date(
+    frame: pd.DataFrame, table: str, export_date: dt.date, invalid_kinds: list[str]
+) -> tuple[pd.DataFrame, int, dict[str, int]]:
+    """The rows of a table (dirt planted on the full world) that existed on export_date, as they stood then.
+
+    Rows are kept by their clean export moment, so a planted invalid row (a future date, a missing
+    key) is in every export from its clean date on, spoiled the same way. Returns the cut frame
+    without helper columns, its exact duplicate rows and its invalid rows per planted kind.
+    """
+    next_day = pd.Timestamp(export_date) + pd.Timedelta(days=1)
+    last_second = next_day - pd.Timedelta(seconds=1)
+    frame = frame.loc[frame[EXPORTED_FROM].to_numpy() < next_day.to_datetime64()].reset_index(drop=True)
+    # What happened after the export date is not in it yet: later updates, resolutions, first responses.
+    if table == "crm_customers":
+        frame["updated_at"] = frame["updated_at"].clip(upper=last_second)
+    elif table == "erp_customers":
+        frame["last_modified_at"] = frame["last_modified_at"].clip(upper=last_second)
+    elif table == "thirdparty_firmographics":
+        frame["snapshot_date"] = pd.to_datetime(frame["snapshot_date"]).clip(upper=pd.Timestamp(export_date))
+    elif table == "support_tickets":
+        open_then = (frame["resolved_at"] >= next_day).to_numpy()
+        frame.loc[open_then, "status"] = "open"
+        frame.loc[open_then, "resolved_at"] = pd.NaT
+        # A planted out-of-range score stays: the row is invalid the same way on every date.
+        frame.loc[open_then & (frame["planted_invalid"] != "out_of_range").to_numpy(), "csat_score"] = pd.NA
+        frame.loc[(frame["first_response_at"] >= next_day).to_numpy(), "first_response_at"] = pd.NaT
+    is_copy = frame[EXPORT_ROW].duplicated().to_numpy()
+    invalid = {kind: int(((frame["planted_invalid"] == kind).to_numpy() & ~is_copy).sum()) for kind in invalid_kinds}
+    return frame.drop(columns=[EXPORTED_FROM, EXPORT_ROW]), int(is_copy.sum()), invalid
+
+
+# ---------------------------------------------------------------------------------------------
 # writing
 
 
@@ -891,10 +986,27 @@ def write_table(frame: pd.DataFrame, table: RawTable, out: Path, fmt: str) -> Pa
     return path
 
 
-def generate(customers: int, seed: int, out: Path, truth: Path, fmt: str = "parquet", end_date: dt.date = DEFAULT_END_DATE, progress: bool = True) -> dict:
-    """Generate every raw table and the ground truth; returns the summary written to truth/summary.json."""
+def generate(
+    customers: int,
+    seed: int,
+    out: Path,
+    truth: Path,
+    fmt: str = "parquet",
+    end_date: dt.date = DEFAULT_END_DATE,
+    progress: bool = True,
+    export_date: dt.date | None = None,
+) -> dict:
+    """Generate every raw table and the ground truth; returns the summary written to truth/summary.json.
+
+    The world is always drawn up to end_date. An export_date before it writes the exports (and the
+    truth) as they stood on that date, so that successive export dates of one seed show the same
+    world evolving; None or end_date writes the full exports.
+    """
     if customers < 1:
         raise ValueError("--customers must be at least 1")
+    if export_date is not None and export_date > end_date:
+        raise ValueError(f"--export-date {export_date} is after --end-date {end_date}: the world ends there")
+    cut = export_date is not None and export_date < end_date
     out.mkdir(parents=True, exist_ok=True)
     truth.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
@@ -941,7 +1053,12 @@ def generate(customers: int, seed: int, out: Path, truth: Path, fmt: str = "parq
     tables["surveys_nps_responses"] = make_nps(entities, crm_records, crm, rng)
     step("nps")
 
-    summary: dict = {"customers": customers, "seed": seed, "end_date": end_date.isoformat(), "format": fmt, "dirt_rates": asdict(DIRT), "tables": {}}
+    if cut:
+        mark_export_moments(tables, entities)
+    summary: dict = {"customers": customers, "seed": seed, "end_date": end_date.isoformat()}
+    if cut:
+        summary["export_date"] = export_date.isoformat()
+    summary |= {"format": fmt, "dirt_rates": asdict(DIRT), "tables": {}}
     truth_records = []
     customer_tables = {"crm_customers": "crm", "erp_customers": "erp", "thirdparty_firmographics": "thirdparty"}
     for name in sorted(tables):
@@ -950,6 +1067,8 @@ def generate(customers: int, seed: int, out: Path, truth: Path, fmt: str = "parq
             tables[name]["original_record_id"] = tables[name][id_col]
         frame, invalid = plant_invalid(tables[name], name, rng, end_date)
         frame, duplicates = plant_exact_duplicates(frame, rng)
+        if cut:  # dirt first, on the full world, so a row is spoiled the same way on every export date
+            frame, duplicates, invalid = cut_to_export_date(frame, name, export_date, list(invalid))
         write_table(frame, contract[name], out, fmt)
         summary["tables"][name] = {"rows": len(frame), "exact_duplicate_rows": duplicates, "invalid_rows": invalid}
         if name in customer_tables:
@@ -966,6 +1085,10 @@ def generate(customers: int, seed: int, out: Path, truth: Path, fmt: str = "parq
     truth_entities = entities[["entity_id", "is_org", "planted_segment", "country", "signup_date", "churn_date"]].rename(
         columns={"is_org": "is_organization"}
     )
+    if cut:  # customers who had signed up by the export date, churned only if that was before it
+        day = pd.Timestamp(export_date)
+        truth_entities = truth_entities.loc[truth_entities["signup_date"] <= day].reset_index(drop=True)
+        truth_entities["churn_date"] = truth_entities["churn_date"].where(truth_entities["churn_date"] <= day)
     pq.write_table(pa.Table.from_pandas(truth_entities, preserve_index=False), truth / "entities.parquet")
     (truth / "summary.json").write_text(json.dumps(summary, indent=2, default=str) + "\n")
     step("truth")
@@ -982,10 +1105,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--truth", type=Path, default=None, help="folder for the ground truth (default: <out>/../truth)")
     parser.add_argument("--format", choices=("parquet", "csv"), default="parquet")
     parser.add_argument("--end-date", type=dt.date.fromisoformat, default=DEFAULT_END_DATE, help="last day of history (YYYY-MM-DD)")
+    parser.add_argument(
+        "--export-date",
+        type=dt.date.fromisoformat,
+        default=None,
+        help="write the exports as they stood on this date (YYYY-MM-DD, at most --end-date; default: the end date)",
+    )
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     args = parser.parse_args(argv)
+    if args.export_date is not None and args.export_date > args.end_date:
+        parser.error(f"--export-date {args.export_date} is after --end-date {args.end_date}: the world ends there")
     truth = args.truth or args.out.parent / "truth"
-    summary = generate(args.customers, args.seed, args.out, truth, args.format, args.end_date, progress=not args.no_progress)
+    summary = generate(
+        args.customers, args.seed, args.out, truth, args.format, args.end_date, progress=not args.no_progress, export_date=args.export_date
+    )
     total = sum(t["rows"] for t in summary["tables"].values())
     print(f"wrote {total:,} rows in {len(summary['tables'])} tables to {args.out}; ground truth in {truth}")
     return 0
