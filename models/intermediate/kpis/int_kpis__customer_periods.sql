@@ -33,53 +33,22 @@ customer_features as (
     select * from {{ ref('int_features__customer_features') }}
 ),
 
--- Every dated fact of a customer, reduced to what the periods need.
-customer_fact_dates as (
-    select
-        customer_id,
-        invoice_date as fact_date
-    from invoices
-    union all
-    select
-        customer_id,
-        cast(event_at as date) as fact_date
-    from subscription_events
-    union all
-    select
-        customer_id,
-        cast(created_at as date) as fact_date
-    from tickets
-    union all
-    select
-        customer_id,
-        usage_date as fact_date
-    from usage_days
-    union all
-    select
-        customer_id,
-        cast(responded_at as date) as fact_date
-    from nps_responses
+customer_fact_spans as (
+    select * from {{ ref('int_customer_facts__customer_fact_spans') }}
 ),
 
-first_fact_dates as (
-    select
-        customer_fact_dates.customer_id,
-        min(customer_fact_dates.fact_date) as first_fact_date
-    from customer_fact_dates
-    where customer_fact_dates.fact_date <= (select max(fiscal_periods.reported_through_date) from fiscal_periods)
-    group by customer_fact_dates.customer_id
-),
-
+-- A customer's periods start with their first fact; a customer whose facts all come after the as-of
+-- date has none.
 customer_period_grid as (
     select
-        first_fact_dates.customer_id,
+        customer_fact_spans.customer_id,
         fiscal_periods.fiscal_period,
         fiscal_periods.period_start_date,
         fiscal_periods.reported_through_date,
         fiscal_periods.period_ordinal
-    from first_fact_dates
+    from customer_fact_spans
     inner join fiscal_periods
-        on first_fact_dates.first_fact_date <= fiscal_periods.reported_through_date
+        on customer_fact_spans.first_fact_date <= fiscal_periods.reported_through_date
 ),
 
 invoice_periods as (
