@@ -7,32 +7,12 @@ segment_versions as (
     select * from {{ ref('snp_customer_segments') }}
 ),
 
-attribute_versions as (
-    select * from {{ ref('snp_customer_attributes') }}
+segmentation_as_of_dates as (
+    select * from {{ ref('fct_segmentation_as_of_dates') }}
 ),
 
 segments as (
     select * from {{ ref('dim_segments') }}
-),
-
--- The as-of dates builds were snapshotted at, and when: a hard-deleted version ends at the first one
--- recorded at or after its end.
-observations as (
-    select
-        as_of_date,
-        min(dbt_valid_from) as observed_at
-    from (
-        select
-            as_of_date,
-            dbt_valid_from
-        from segment_versions
-        union all
-        select
-            as_of_date,
-            dbt_valid_from
-        from attribute_versions
-    ) as snapshot_rows
-    group by as_of_date
 ),
 
 -- Two versions with the same as-of date come from rebuilding one period on changed data: the later stands.
@@ -46,24 +26,23 @@ sequenced as (
     select
         *,
         lag(segment_code) over customer_versions as previous_segment_code,
-        lag(assignment_source) over customer_versions as previous_assignment_source,
-        lead(as_of_date) over customer_versions as next_as_of_date,
-        lead(dbt_valid_from) over customer_versions as next_recorded_at
+        lead(as_of_date) over customer_versions as next_as_of_date
     from latest_per_as_of_date
     window customer_versions as (partition by customer_id order by as_of_date, dbt_valid_from)
 ),
 
--- A last version closed without a successor is a customer that left (e.g. merged into another id).
+-- A last version closed without a successor is a customer that left (e.g. merged into another id); it
+-- ends at the first as-of date recorded at or after its closing.
 removals as (
     select
         sequenced.customer_id,
         sequenced.as_of_date,
-        min(observations.as_of_date) as removed_as_of_date
+        min(segmentation_as_of_dates.as_of_date) as removed_as_of_date
     from sequenced
-    inner join observations
+    inner join segmentation_as_of_dates
         on
-            sequenced.dbt_valid_to <= observations.observed_at
-            and sequenced.as_of_date < observations.as_of_date
+            sequenced.dbt_valid_to <= segmentation_as_of_dates.first_recorded_at
+            and sequenced.as_of_date < segmentation_as_of_dates.as_of_date
     where sequenced.next_as_of_date is null and sequenced.dbt_valid_to is not null
     group by sequenced.customer_id, sequenced.as_of_date
 ),

@@ -25,6 +25,10 @@ segment_history as (
     select * from {{ ref('fct_customer_segment_history') }}
 ),
 
+segmentation_as_of_dates as (
+    select * from {{ ref('fct_segmentation_as_of_dates') }}
+),
+
 -- Rebuilding one as-of date on changed data leaves two versions with that date: the later stands.
 latest_per_as_of_date as (
     select *
@@ -43,12 +47,7 @@ observation_pairs as (
     select
         previous_as_of_date as from_as_of_date,
         as_of_date as to_as_of_date
-    from (
-        select
-            as_of_date,
-            lag(as_of_date) over (order by as_of_date) as previous_as_of_date
-        from (select distinct as_of_date from attribute_versions) as observation_dates
-    ) as ordered_dates
+    from segmentation_as_of_dates
     where previous_as_of_date is not null
 ),
 

@@ -11,21 +11,15 @@ invoices as (
     select * from {{ ref('int_customer_facts__invoices') }}
 ),
 
-observation_dates as (
-    select distinct valid_from_date as as_of_date
-    from segment_history
+segmentation_as_of_dates as (
+    select * from {{ ref('fct_segmentation_as_of_dates') }}
 ),
 
 observation_pairs as (
     select
         previous_as_of_date as from_as_of_date,
         as_of_date as to_as_of_date
-    from (
-        select
-            as_of_date,
-            lag(as_of_date) over (order by as_of_date) as previous_as_of_date
-        from observation_dates
-    ) as ordered_dates
+    from segmentation_as_of_dates
     where previous_as_of_date is not null
 ),
 
