@@ -44,8 +44,7 @@ customer_period_segments as (
         customer_periods.*,
         fiscal_periods.period_start_date,
         coalesce(held_version.segment_code, first_versions.segment_code) as segment_code,
-        case when held_version.segment_code is null then 'earliest_assignment' else 'as_assigned' end
-            as segment_basis
+        held_version.segment_code is null as is_segment_backfilled
     from customer_periods
     inner join fiscal_periods
         on customer_periods.fiscal_period = fiscal_periods.fiscal_period
@@ -157,7 +156,9 @@ segment_periods as (
     select
         customer_period_flags.fiscal_period,
         customer_period_flags.segment_code,
-        max(customer_period_flags.segment_basis) as segment_basis,
+        case
+            when bool_or(customer_period_flags.is_segment_backfilled) then 'earliest_assignment' else 'as_assigned'
+        end as segment_basis,
         any_value(customer_period_flags.churn_definition) as churn_definition,
         count(*) filter (where customer_period_flags.is_active_at_start) as opening_customers,
         count(*) filter (where customer_period_flags.is_new) as new_customers,
