@@ -2,11 +2,7 @@
 -- with severity. The most specific target applies (segment over `*`, period over standing). Filter on
 -- is_breach for the escalation list. Survey KPIs with fewer answers than var kpi_min_responses are not
 -- judged (status insufficient_data): a handful of answers is not a trend.
-{%- set kpis = [
-    'revenue_usd', 'gross_margin_rate', 'cost_to_serve_usd', 'margin_after_cost_to_serve_usd', 'arpa_usd',
-    'net_revenue_retention_rate', 'gross_revenue_retention_rate', 'logo_churn_rate', 'average_predicted_clv_usd',
-    'net_promoter_score', 'csat_average', 'tickets_per_customer', 'sla_attainment_rate', 'median_days_to_activation',
-    'feature_adoption_rate'] %}
+{%- set kpis = kpi_target_columns() %}
 {%- set response_counts = {'net_promoter_score': 'nps_response_count', 'csat_average': 'csat_response_count'} %}
 with
 
