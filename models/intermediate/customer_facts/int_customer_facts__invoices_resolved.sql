@@ -13,19 +13,11 @@ currency_rates as (
     select * from {{ ref('currency_rates') }}
 ),
 
-erp_customers as (
-    select
-        source_record_id as erp_customer_id,
-        customer_id
-    from crosswalk
-    where source_system = 'erp'
-),
-
 final as (
     select
         invoices.invoice_id,
         invoices.erp_customer_id,
-        erp_customers.customer_id,
+        crosswalk.customer_id,
         invoices.currency_code,
         invoices.invoice_status,
         invoices.product_line,
@@ -35,12 +27,14 @@ final as (
         invoices.is_credit_note,
         invoices.invoice_date,
         case
-            when erp_customers.customer_id is null then 'unknown_customer_reference'
+            when crosswalk.customer_id is null then 'unknown_customer_reference'
             when currency_rates.usd_per_unit is null then 'unknown_currency'
         end as rejection_reason
     from invoices
-    left join erp_customers
-        on invoices.erp_customer_id = erp_customers.erp_customer_id
+    left join crosswalk
+        on
+            invoices.erp_customer_id = crosswalk.source_record_id
+            and crosswalk.source_system = 'erp'
     left join currency_rates
         on invoices.currency_code = currency_rates.currency_code
 )

@@ -15,14 +15,6 @@ identifier_values as (
     select * from {{ ref('int_identity__identifier_values') }}
 ),
 
-crm_customers as (
-    select
-        source_record_id as crm_customer_id,
-        customer_id
-    from crosswalk
-    where source_system = 'crm'
-),
-
 email_customers as (
     select
         identifier_values.identifier_value as email,
@@ -41,9 +33,9 @@ final as (
     select
         responses.response_id,
         responses.crm_customer_id,
-        coalesce(crm_customers.customer_id, email_customers.customer_id) as customer_id,
+        coalesce(crosswalk.customer_id, email_customers.customer_id) as customer_id,
         case
-            when crm_customers.customer_id is not null then 'crm_customer_id'
+            when crosswalk.customer_id is not null then 'crm_customer_id'
             when email_customers.customer_id is not null then 'respondent_email'
         end as attributed_by,
         responses.survey_channel,
@@ -51,13 +43,15 @@ final as (
         responses.nps_score,
         responses.responded_at,
         case
-            when crm_customers.customer_id is not null or email_customers.customer_id is not null then null
+            when crosswalk.customer_id is not null or email_customers.customer_id is not null then null
             when responses.crm_customer_id is not null then 'unknown_customer_reference'
             else 'unattributable_response'
         end as rejection_reason
     from responses
-    left join crm_customers
-        on responses.crm_customer_id = crm_customers.crm_customer_id
+    left join crosswalk
+        on
+            responses.crm_customer_id = crosswalk.source_record_id
+            and crosswalk.source_system = 'crm'
     left join email_customers
         on
             responses.crm_customer_id is null

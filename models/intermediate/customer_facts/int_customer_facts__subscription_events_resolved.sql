@@ -13,20 +13,12 @@ currency_rates as (
     select * from {{ ref('currency_rates') }}
 ),
 
-erp_customers as (
-    select
-        source_record_id as erp_customer_id,
-        customer_id
-    from crosswalk
-    where source_system = 'erp'
-),
-
 final as (
     select
         events.event_id,
         events.subscription_id,
         events.erp_customer_id,
-        erp_customers.customer_id,
+        crosswalk.customer_id,
         events.event_type,
         events.plan_code,
         events.currency_code,
@@ -35,12 +27,14 @@ final as (
         currency_rates.usd_per_unit,
         events.event_at,
         case
-            when erp_customers.customer_id is null then 'unknown_customer_reference'
+            when crosswalk.customer_id is null then 'unknown_customer_reference'
             when currency_rates.usd_per_unit is null then 'unknown_currency'
         end as rejection_reason
     from events
-    left join erp_customers
-        on events.erp_customer_id = erp_customers.erp_customer_id
+    left join crosswalk
+        on
+            events.erp_customer_id = crosswalk.source_record_id
+            and crosswalk.source_system = 'erp'
     left join currency_rates
         on events.currency_code = currency_rates.currency_code
 )

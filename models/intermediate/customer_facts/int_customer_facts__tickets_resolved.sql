@@ -9,19 +9,11 @@ crosswalk as (
     select * from {{ ref('int_identity__crosswalk') }}
 ),
 
-crm_customers as (
-    select
-        source_record_id as crm_customer_id,
-        customer_id
-    from crosswalk
-    where source_system = 'crm'
-),
-
 final as (
     select
         tickets.ticket_id,
         tickets.crm_customer_id,
-        crm_customers.customer_id,
+        crosswalk.customer_id,
         tickets.priority,
         tickets.channel,
         tickets.category,
@@ -35,11 +27,13 @@ final as (
         tickets.first_response_at,
         tickets.resolved_at,
         case
-            when crm_customers.customer_id is null then 'unknown_customer_reference'
+            when crosswalk.customer_id is null then 'unknown_customer_reference'
         end as rejection_reason
     from tickets
-    left join crm_customers
-        on tickets.crm_customer_id = crm_customers.crm_customer_id
+    left join crosswalk
+        on
+            tickets.crm_customer_id = crosswalk.source_record_id
+            and crosswalk.source_system = 'crm'
 )
 
 select * from final
