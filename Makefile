@@ -19,6 +19,8 @@ export SEG_WAREHOUSE_PATH ?= warehouse/custseg.duckdb
 # Your own data is never overwritten: the sample is generated only when it is what dbt reads.
 ifeq ($(SEG_RAW_DIR),$(abspath $(SAMPLE_DIR)/raw))
 RAW_DATA := $(SAMPLE_STAMP)
+# The sample's people are invented, so its PII digests may use a known key; real data needs a secret one.
+export SEG_PII_HASH_KEY ?= custseg-sample-data-only
 endif
 # The sample as exported on successive dates (the generator's end date is 2026-10-31), for make periods.
 PERIODS ?= 2026-08-31 2026-09-30 2026-10-31
@@ -29,7 +31,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export GX_ANALYTICS_ENABLED := False
 export DO_NOT_TRACK := 1
 
-.PHONY: build test venv sample dbt-build periods pytest lint bench identity-accuracy segmentation-accuracy clean lock
+.PHONY: build test venv sample dbt-build periods pytest lint quality docs browser bench identity-accuracy segmentation-accuracy clean lock
 
 # Splink, the identity benchmark's reference, lives in its own environment (bench only).
 BENCH_VENV := .venv-bench
@@ -121,13 +123,34 @@ periods: $(STAMP)
 	@echo "History:   $(BIN)/python -c \"import duckdb; print(duckdb.connect('$(SEG_WAREHOUSE_PATH)', read_only=True).sql('select as_of_date, count(*) from main.snp_customer_segments group by 1 order by 1'))\""
 
 # Two workers: a dbt build leaves a core idle much of the time (per-node overhead, not DuckDB).
-pytest: $(STAMP)
+pytest: $(STAMP) browser
 	$(BIN)/pytest -n 2
 
-# sqlfluff compiles the project against its own scratch warehouse, never the real one.
+# sqlfluff compiles the project against its own scratch warehouse, never the real one; dbt-score reads
+# the manifest of a parse (its rules and thresholds: pyproject.toml, [tool.dbt-score]).
 lint: $(STAMP)
 	mkdir -p target
-	SEG_WAREHOUSE_PATH=target/sqlfluff.duckdb $(BIN)/sqlfluff lint models tests analyses snapshots --processes 0
+	SEG_WAREHOUSE_PATH=target/sqlfluff.duckdb SEG_PII_HASH_KEY=compile-only $(BIN)/sqlfluff lint models tests analyses snapshots --processes 0
+	$(BIN)/dbt parse --quiet
+	$(BIN)/dbt-score lint --manifest target/manifest.json
+
+# Great Expectations suites over the warehouse's public marts and identity outputs, with Data Docs.
+quality: dbt-build
+	$(BIN)/python -m custseg.quality --warehouse $(SEG_WAREHOUSE_PATH) --out target/quality
+
+# The docs site as one offline file, opened in headless Chromium to check the assignment mart's lineage.
+docs: dbt-build browser
+	$(BIN)/dbt docs generate --static
+	$(BIN)/python -m custseg.docs_site --docs target/static_index.html --model dim_customer_segments \
+		--screenshot target/docs_lineage.png
+
+# Debian's Chromium for the docs check: installed with apt when missing and this user may.
+browser:
+	@if [[ -n "$$SEG_CHROMIUM" || -x /usr/bin/chromium ]]; then exit 0; \
+	elif [[ $$(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then \
+		apt-get install -y --no-install-recommends chromium >/dev/null \
+			|| { apt-get update -qq && apt-get install -y --no-install-recommends chromium >/dev/null; }; \
+	else echo "The docs check needs Chromium: install Debian's package (sudo apt-get install chromium) or set SEG_CHROMIUM to a Chromium binary." >&2; exit 1; fi
 
 # Speed and memory at scale, medians of several runs (see README, Performance): the generator, then
 # identity resolution beside Splink 5 on the same records.
@@ -150,7 +173,7 @@ btyd-reference: $(STAMP) $(REF_STAMP)
 	$(BIN)/python -m custseg.btyd_check --reference $(BTYD_REFERENCE_DIR)
 
 # Everything the project checks; works on a fresh clone (it sets up what it needs).
-test: dbt-build pytest lint btyd-reference
+test: dbt-build pytest lint quality docs btyd-reference
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) $(REF_VENV) target logs warehouse $(SAMPLE_DIR) $(PERIODS_DIR) dbt_packages

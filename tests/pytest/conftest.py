@@ -41,6 +41,8 @@ def run_dbt(
         "SEG_WAREHOUSE_PATH": str(warehouse),
         "DBT_PROFILES_DIR": str(PROJECT_DIR),
         "DO_NOT_TRACK": "1",
+        # The generated people are invented: a known key for their PII digests will do.
+        "SEG_PII_HASH_KEY": os.environ.get("SEG_PII_HASH_KEY", "custseg-test-data-only"),
     }
     # Four threads on small test data: dbt's per-node overhead, not DuckDB, is what the cores wait on.
     threads = ["--threads", "4"] if args and args[0] in ("build", "run", "test", "seed") else []

@@ -76,7 +76,7 @@ def test_every_record_maps_to_exactly_one_customer_with_a_golden_record(built_sa
     assert customers == golden < records
     # Placeholder emails and phones never survive into the golden record.
     assert built_sample.query(
-        "select count(*) from main.dim_customers where email like 'noemail@%' or email like 'test@%' or phone_e164 like '+1000000%'"
+        "select count(*) from main.int_identity__golden_records where email like 'noemail@%' or email like 'test@%' or phone_e164 like '+1000000%'"
     ) == [(0,)]
 
 

@@ -1,4 +1,6 @@
 -- The golden customer record: one row per customer id, each attribute from the source that survivorship chose.
+-- Public: direct identifiers leave only as keyed digests or masked (the raw values stay in
+-- int_identity__golden_records, which is not public).
 with
 
 golden_records as (
@@ -15,16 +17,17 @@ final as (
         first_name,
         last_name,
         company_name,
-        email,
-        phone_e164,
+        {{ mask_email('email') }} as email_masked,
+        {{ hash_pii('email') }} as email_hash,
+        {{ hash_pii('phone_e164') }} as phone_hash,
         street,
         postcode,
         city,
         country_code,
         tax_id,
-        national_id,
+        {{ hash_pii('national_id') }} as national_id_hash,
         web_domain,
-        birth_date,
+        cast(year(birth_date) as integer) as birth_year,
 
         -- where each attribute came from
         name_source_record_key,

@@ -7,7 +7,7 @@ catalog as (
 ),
 
 customer_segments as (
-    select * from {{ ref('dim_customer_segments') }}
+    select * from {{ ref('int_segmentation__assignments') }}
 ),
 
 runs as (

@@ -1,6 +1,7 @@
 -- The segment of every customer at the as-of date and what decided it, in priority order: an
 -- approved, unexpired manual override; a segment rule; the customer's cluster (with hysteresis);
--- otherwise the fallback segment, with the reason.
+-- otherwise the fallback segment, with the reason. The public versions of dim_customer_segments
+-- and the snapshot snp_customer_segments read it.
 with
 
 eligibility as (

@@ -1,0 +1,142 @@
+"""Governance of the public marts: contracts, access, owners, model versions, and no unmasked PII."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import Build, run_dbt
+
+# What a PII tag on a public mart's column may say: the value is masked, keyed, generalized, or a name or
+# address that the golden record deliberately keeps. Raw kinds (email, phone, national_id, birth_date) may not.
+PUBLIC_PII_TAGS = {"name", "address", "masked", "pseudonymized", "generalized"}
+
+
+@pytest.fixture(scope="module")
+def manifest(built_sample: Build) -> dict:
+    return json.loads((built_sample.target / "manifest.json").read_text())
+
+
+def public_models(manifest: dict) -> dict[str, dict]:
+    return {
+        uid: node
+        for uid, node in manifest["nodes"].items()
+        if node["resource_type"] == "model" and node["access"] == "public"
+    }
+
+
+def test_public_models_are_marts_with_contracts_owners_and_a_pii_scan(manifest: dict) -> None:
+    public = public_models(manifest)
+    assert len(public) >= 14
+    scanned = {
+        node["attached_node"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "test" and (node.get("test_metadata") or {}).get("name") == "no_unmasked_pii"
+    }
+    for uid, node in public.items():
+        assert node["original_file_path"].startswith("models/marts/"), uid
+        assert node["config"]["contract"]["enforced"], uid
+        assert node["group"] and manifest["groups"][f"group.custseg.{node['group']}"]["owner"]["email"], uid
+        assert node["config"]["meta"].get("owner"), uid
+        assert uid in scanned, f"{uid} has no no_unmasked_pii test"
+    # Staging and intermediate models are never public.
+    for uid, node in manifest["nodes"].items():
+        if node["resource_type"] == "model" and not node["original_file_path"].startswith("models/marts/"):
+            assert node["access"] != "public", uid
+
+
+def test_public_columns_carry_no_raw_pii_tag(manifest: dict) -> None:
+    tags = {
+        (uid, column["name"]): column["meta"]["pii"]
+        for uid, node in public_models(manifest).items()
+        for column in node["columns"].values()
+        if "pii" in column.get("meta", {})
+    }
+    assert tags, "dim_customers tags its masked and keyed columns"
+    assert {tag for tag in tags.values()} <= PUBLIC_PII_TAGS, tags
+
+
+def test_the_assignment_mart_is_versioned_without_breaking_existing_readers(built_sample: Build, manifest: dict) -> None:
+    versions = {
+        node["version"]: node["alias"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["name"] == "dim_customer_segments"
+    }
+    # Version 1 keeps the relation existing reports read; the latest is its own relation.
+    assert versions == {1: "dim_customer_segments", 2: "dim_customer_segments_v2"}
+    latest = manifest["nodes"]["model.custseg.dim_customer_segments.v2"]["latest_version"]
+    assert latest == 2
+    columns = {
+        name: [row[0] for row in built_sample.query(f"select column_name from information_schema.columns where table_name = '{name}' order by ordinal_position")]
+        for name in ("dim_customer_segments", "dim_customer_segments_v2")
+    }
+    assert "decided_by" in columns["dim_customer_segments"]
+    assert columns["dim_customer_segments_v2"] == [c for c in columns["dim_customer_segments"] if c != "decided_by"]
+    shared = ", ".join(columns["dim_customer_segments_v2"])
+    assert built_sample.query(
+        f"""select count(*) from (
+            (select {shared} from main.dim_customer_segments except select {shared} from main.dim_customer_segments_v2)
+            union all
+            (select {shared} from main.dim_customer_segments_v2 except select {shared} from main.dim_customer_segments))"""
+    ) == [(0,)]
+
+
+def test_direct_identifiers_leave_only_keyed_or_masked(built_sample: Build) -> None:
+    rows = built_sample.query(
+        """select golden.email, golden.phone_e164, golden.national_id, golden.birth_date,
+                  customers.email_masked, customers.email_hash, customers.phone_hash, customers.national_id_hash,
+                  customers.birth_year
+           from main.dim_customers as customers
+           inner join main.int_identity__golden_records as golden using (customer_id)"""
+    )
+    key = "custseg-test-data-only"
+
+    def digest(value: str | None) -> str | None:
+        return None if value is None else hashlib.sha256((key + value).encode()).hexdigest()
+
+    with_email = 0
+    for email, phone, national_id, birth_date, masked, email_hash, phone_hash, national_id_hash, birth_year in rows:
+        assert (email_hash, phone_hash, national_id_hash) == (digest(email), digest(phone), digest(national_id))
+        assert birth_year == (birth_date.year if birth_date else None)
+        if email:
+            with_email += 1
+            local, domain = email.split("@")
+            assert masked == f"{local[0]}***@{domain}"
+    assert with_email > len(rows) / 2
+
+
+def test_a_build_without_a_pii_key_stops_with_a_message(built_sample: Build, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SEG_PII_HASH_KEY", "")
+    result = run_dbt(["compile", "--select", "dim_customers"], built_sample.raw_dir, tmp_path / "wh.duckdb", tmp_path / "target")
+    assert result.returncode != 0
+    assert "set the environment variable SEG_PII_HASH_KEY" in result.stdout
+
+
+def test_the_pii_scan_finds_leaks_in_any_column_and_honours_recorded_waivers(built_sample: Build, tmp_path: Path) -> None:
+    warehouse = tmp_path / "leaky.duckdb"
+    shutil.copy(built_sample.warehouse, warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        email, national_id = con.execute(
+            """select email, national_id from main.int_identity__golden_records
+               where email is not null and national_id is not null limit 1"""
+        ).fetchone()
+        # An email inside free text, a phone in a column nobody would tag, and a bare national id.
+        con.execute("update main.dim_segments set segment_description = 'escalate to ' || ? where segment_code = 'SEG-CARE'", [email])
+        con.execute("update main.dim_segments set service_model = 'hotline +49 30 1234567' where segment_code = 'SEG-CARE'")
+        con.execute("update main.dim_customer_profiles set industry = ? where customer_id = (select min(customer_id) from main.dim_customer_profiles)", [national_id])
+    result = run_dbt(["test", "--select", "test_name:no_unmasked_pii"], built_sample.raw_dir, warehouse, tmp_path / "target")
+    assert result.returncode != 0
+    results = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
+    failed = {r["unique_id"].split(".")[2]: r["failures"] for r in results if r["status"] == "fail"}
+    # dim_segments: an email and a phone (two columns); dim_customer_profiles: a national id, found by lookup.
+    assert failed == {"no_unmasked_pii_dim_segments_": 2, "no_unmasked_pii_dim_customer_profiles_": 1}
+    # fct_kpi_breaches names target owners' team mailboxes: accepted in seed pii_scan_exceptions, so it passes.
+    passed = {r["unique_id"].split(".")[2] for r in results if r["status"] == "pass"}
+    assert "no_unmasked_pii_fct_kpi_breaches_" in passed
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("select count(*) from main.fct_kpi_breaches where target_owner like '%@%'").fetchone()[0] > 0
