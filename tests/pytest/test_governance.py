@@ -117,26 +117,53 @@ def test_a_build_without_a_pii_key_stops_with_a_message(built_sample: Build, tmp
     assert "set the environment variable SEG_PII_HASH_KEY" in result.stdout
 
 
-def test_the_pii_scan_finds_leaks_in_any_column_and_honours_recorded_waivers(built_sample: Build, tmp_path: Path) -> None:
-    warehouse = tmp_path / "leaky.duckdb"
+@pytest.fixture(scope="module")
+def corrupted(built_sample: Build, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, tuple[str, int]]]:
+    """A copy of the warehouse with planted faults, and each generic test's (status, failures) over it."""
+    workdir = tmp_path_factory.mktemp("corrupted")
+    warehouse = workdir / "corrupted.duckdb"
     shutil.copy(built_sample.warehouse, warehouse)
     with duckdb.connect(str(warehouse)) as con:
         email, national_id = con.execute(
             """select email, national_id from main.int_identity__golden_records
                where email is not null and national_id is not null limit 1"""
         ).fetchone()
-        # An email inside free text, a phone in a column nobody would tag, and a bare national id.
+        # PII: an email inside free text, a phone in a column nobody would tag, and a bare national id.
         con.execute("update main.dim_segments set segment_description = 'escalate to ' || ? where segment_code = 'SEG-CARE'", [email])
         con.execute("update main.dim_segments set service_model = 'hotline +49 30 1234567' where segment_code = 'SEG-CARE'")
-        con.execute("update main.dim_customer_profiles set industry = ? where customer_id = (select min(customer_id) from main.dim_customer_profiles)", [national_id])
-    result = run_dbt(["test", "--select", "test_name:no_unmasked_pii"], built_sample.raw_dir, warehouse, tmp_path / "target")
+        first = "(select min(customer_id) from main.dim_customer_profiles)"
+        con.execute(f"update main.dim_customer_profiles set industry = ? where customer_id = {first}", [national_id])
+        # A customer lost between the golden record and the assignments, and a second open snapshot version.
+        con.execute("delete from main.dim_customer_segments_v2 where customer_id = (select min(customer_id) from main.dim_customer_segments_v2)")
+        con.execute("insert into main.snp_customer_attributes select * from main.snp_customer_attributes where dbt_valid_to is null limit 1")
+        # A cluster segment of a single customer.
+        con.execute("update main.dim_customer_segments set cluster_segment_code = 'SEG-TINY' where customer_id = (select min(customer_id) from main.dim_customer_segments where cluster_segment_code is not null)")
+    selection = ["test_name:no_unmasked_pii", "test_name:row_count_matches", "test_name:one_open_version_per_key", "test_name:value_share_at_least"]
+    result = run_dbt(["test", "--select", *selection], built_sample.raw_dir, warehouse, workdir / "target")
     assert result.returncode != 0
-    results = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
-    failed = {r["unique_id"].split(".")[2]: r["failures"] for r in results if r["status"] == "fail"}
+    results = json.loads((workdir / "target" / "run_results.json").read_text())["results"]
+    return warehouse, {r["unique_id"].split(".")[2]: (r["status"], r["failures"]) for r in results}
+
+
+def test_the_pii_scan_finds_leaks_in_any_column_and_honours_recorded_waivers(corrupted) -> None:
+    warehouse, outcomes = corrupted
+    failed = {name: failures for name, (status, failures) in outcomes.items() if status == "fail" and name.startswith("no_unmasked_pii")}
     # dim_segments: an email and a phone (two columns); dim_customer_profiles: a national id, found by lookup.
     assert failed == {"no_unmasked_pii_dim_segments_": 2, "no_unmasked_pii_dim_customer_profiles_": 1}
     # fct_kpi_breaches names target owners' team mailboxes: accepted in seed pii_scan_exceptions, so it passes.
-    passed = {r["unique_id"].split(".")[2] for r in results if r["status"] == "pass"}
-    assert "no_unmasked_pii_fct_kpi_breaches_" in passed
+    assert outcomes["no_unmasked_pii_fct_kpi_breaches_"][0] == "pass"
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("select count(*) from main.fct_kpi_breaches where target_owner like '%@%'").fetchone()[0] > 0
+
+
+def test_generic_tests_catch_lost_rows_double_versions_and_tiny_segments(corrupted) -> None:
+    _, outcomes = corrupted
+    by_status = {name: status for name, (status, _) in outcomes.items() if not name.startswith("no_unmasked_pii")}
+    failing = {name for name, status in by_status.items() if status == "fail"}
+    assert failing == {"row_count_matches_dim_customer_segments_v2_ref_dim_customers_", "snp_customer_attributes_one_open_version_per_customer"}
+    # A tiny cluster segment warns (severity warn), it does not fail the build.
+    warned = {name for name, status in by_status.items() if status == "warn"}
+    assert warned == {"value_share_at_least_dim_customer_segments_v1_cluster_segment_code___var_segmentation_min_segment_share_"}
+    assert {"row_count_matches_dim_customer_profiles_ref_dim_customers_", "snp_customer_segments_one_open_version_per_customer"} <= {
+        name for name, status in by_status.items() if status == "pass"
+    }
