@@ -92,3 +92,11 @@ def built_sample(small_sample, tmp_path_factory: pytest.TempPathFactory) -> Buil
     result = build(raw_dir, workdir, "--vars", f"{{segmentation_reference_labels: '{labels}'}}")
     assert result.result.returncode == 0, result.result.stdout[-5000:]
     return result
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With xdist (--dist loadgroup), every test on the small-sample build runs in one worker, which
+    builds it once; the other worker meanwhile takes the tests that build their own warehouses."""
+    for item in items:
+        if "built_sample" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("built_sample"))
