@@ -37,7 +37,7 @@ judged as (
             when overrides.approved_by is null or overrides.approved_on is null then 'not_approved'
             when stewards.steward_email is null then 'approver_not_a_steward'
             when not stewards.can_approve_overrides then 'approver_may_not_approve'
-            when overrides.approved_by = overrides.requested_by then 'approved_by_requester'
+            when lower(overrides.approved_by) = lower(overrides.requested_by) then 'approved_by_requester'
             when overrides.approved_on > as_of_date.as_of_date then 'approved_after_as_of_date'
             when overrides.expires_on is not null and overrides.expires_on < as_of_date.as_of_date then 'expired'
             when customer_features.customer_id is null then 'unknown_customer'
