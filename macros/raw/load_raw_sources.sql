@@ -15,6 +15,11 @@
     {% set listing = run_query("select file from glob('" ~ raw_dir ~ "/*')") %}
     {% set files = listing.columns[0].values() | list %}
     {% do run_query('create schema if not exists raw') %}
+    {#- Records of CSV files that the reader could not read, kept whole; staging quarantines them. -#}
+    {% do run_query(
+        'create or replace table raw.unreadable_csv_records (raw_table varchar, line_number bigint,'
+        ~ ' unreadable_reason varchar, raw_text varchar, reader_error varchar)'
+    ) %}
     {% set present = [] %}
     {% set absent = [] %}
     {% for node in graph.sources.values() | sort(attribute='unique_id') if node.meta.get('raw_file') %}
@@ -22,15 +27,20 @@
         {% for extension in ['parquet', 'csv', 'csv.gz'] %}
             {% set candidate = raw_dir ~ '/' ~ node.meta['raw_file'] ~ '.' ~ extension %}
             {% if found.path is none and candidate in files %}
-                {% set found.path = candidate %}
                 {% if extension == 'parquet' %}
+                    {% set found.path = candidate %}
                     {% set found.reader = "read_parquet('" ~ candidate ~ "')" %}
                 {% else %}
                     {# Text is read as text: staging casts each value and quarantines what does not parse. #}
-                    {% set found.reader = "read_csv('" ~ candidate ~ "', header = true, all_varchar = true, null_padding = true)" %}
+                    {% set found.reader = load_raw_csv(candidate, node.identifier) %}
+                    {% set found.path = candidate if found.reader else none %}
                 {% endif %}
             {% endif %}
         {% endfor %}
+        {% if found.reader != 'raw.' ~ node.identifier ~ '__csv' %}
+            {#- The copy of a CSV file read before, now absent or replaced by Parquet. -#}
+            {% do run_query('drop table if exists raw.' ~ node.identifier ~ '__csv') %}
+        {% endif %}
         {% set select_list = [] %}
         {% if found.path is none %}
             {% for column in node.columns.values() %}

@@ -40,7 +40,11 @@ counts as (
         (
             select count(*) from {{ source_name }}__quarantine
             where source_table = '{{ table_name }}' and rejection_reason = 'duplicate_key'
-        ) as duplicate_keys_set_aside
+        ) as duplicate_keys_set_aside,
+        (
+            select count(*) from {{ source_name }}__quarantine
+            where source_table = '{{ table_name }}' and rejection_reason in ('malformed_row', 'invalid_encoding')
+        ) as unreadable_rows
     {%- if not loop.last %}
     union all
     {%- endif %}
@@ -57,6 +61,7 @@ final as (
         rows_quarantined,
         exact_duplicates_removed,
         duplicate_keys_set_aside,
+        unreadable_rows,
         rows_quarantined - exact_duplicates_removed - duplicate_keys_set_aside as invalid_rows
     from counts
 )

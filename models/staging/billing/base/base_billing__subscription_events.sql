@@ -29,12 +29,14 @@ typed as (
         -- lineage of the raw row
         case
             when copy_number > 1 then 'exact_duplicate'
+            -- A record of the CSV file that the reader could not split into columns or decode.
+            when unreadable_reason is not null then unreadable_reason
             when {{ clean_text('event_id') }} is null then 'missing_key'
             when
                 {{ clean_text('subscription_id') }} is null
                 or {{ clean_text('erp_customer_id') }} is null
                 or {{ clean_text('event_type') }} is null
-                or event_at is null
+                or {{ clean_text('event_at') }} is null
                 then 'missing_required_value'
             when
                 {{ is_unparseable('event_at', 'timestamp') }}

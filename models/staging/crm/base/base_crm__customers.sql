@@ -39,6 +39,8 @@ typed as (
         -- lineage of the raw row
         case
             when copy_number > 1 then 'exact_duplicate'
+            -- A record of the CSV file that the reader could not split into columns or decode.
+            when unreadable_reason is not null then unreadable_reason
             when {{ clean_text('crm_customer_id') }} is null then 'missing_key'
             when
                 {{ is_unparseable('birth_date', 'date') }}
@@ -50,7 +52,11 @@ typed as (
                 or try_cast(created_at as timestamp) > {{ max_valid_date() }} + interval 1 day
                 or try_cast(updated_at as timestamp) > {{ max_valid_date() }} + interval 1 day
                 then 'future_date'
-            when try_cast(birth_date as date) < {{ min_valid_date() }} then 'implausible_date'
+            when
+                try_cast(birth_date as date) < {{ min_valid_date() }}
+                or try_cast(created_at as timestamp) < {{ min_valid_date() }}
+                or try_cast(updated_at as timestamp) < {{ min_valid_date() }}
+                then 'implausible_date'
         end as row_rejection_reason,
         copy_number,
         raw_record

@@ -37,6 +37,8 @@ typed as (
         -- lineage of the raw row
         case
             when copy_number > 1 then 'exact_duplicate'
+            -- A record of the CSV file that the reader could not split into columns or decode.
+            when unreadable_reason is not null then unreadable_reason
             when {{ clean_text('erp_customer_id') }} is null then 'missing_key'
             when {{ clean_text('customer_name') }} is null then 'missing_required_value'
             when
@@ -49,7 +51,10 @@ typed as (
                 try_cast(created_on as date) > {{ max_valid_date() }}
                 or try_cast(last_modified_at as timestamp) > {{ max_valid_date() }} + interval 1 day
                 then 'future_date'
-            when try_cast(created_on as date) < {{ min_valid_date() }} then 'implausible_date'
+            when
+                try_cast(created_on as date) < {{ min_valid_date() }}
+                or try_cast(last_modified_at as timestamp) < {{ min_valid_date() }}
+                then 'implausible_date'
             when try_cast(credit_limit as decimal(18, 2)) < 0 then 'negative_amount'
         end as row_rejection_reason,
         copy_number,

@@ -29,11 +29,13 @@ typed as (
         -- lineage of the raw row
         case
             when copy_number > 1 then 'exact_duplicate'
+            -- A record of the CSV file that the reader could not split into columns or decode.
+            when unreadable_reason is not null then unreadable_reason
             when {{ clean_text('invoice_id') }} is null then 'missing_key'
             when
                 {{ clean_text('erp_customer_id') }} is null
-                or invoice_date is null
-                or amount is null
+                or {{ clean_text('invoice_date') }} is null
+                or {{ clean_text('amount') }} is null
                 then 'missing_required_value'
             when
                 {{ is_unparseable('invoice_date', 'date') }}

@@ -24,7 +24,11 @@ typed as (
         -- lineage of the raw row
         case
             when copy_number > 1 then 'exact_duplicate'
-            when {{ clean_text('crm_customer_id') }} is null or usage_date is null then 'missing_key'
+            -- A record of the CSV file that the reader could not split into columns or decode.
+            when unreadable_reason is not null then unreadable_reason
+            when
+                {{ clean_text('crm_customer_id') }} is null or {{ clean_text('usage_date') }} is null
+                then 'missing_key'
             when
                 {{ is_unparseable('usage_date', 'date') }}
                 or {{ is_unparseable('sessions', 'integer') }}
@@ -40,8 +44,11 @@ typed as (
                 or try_cast(features_used as integer) < 0
                 or try_cast(minutes_active as double) < 0
                 then 'negative_count'
-            -- The product catalog has 12 features.
-            when try_cast(features_used as integer) > 12 then 'out_of_range'
+            -- The product catalog has 12 features, and nobody is active more than the 1,440 minutes of a day.
+            when
+                try_cast(features_used as integer) > 12
+                or try_cast(minutes_active as double) > 1440 * try_cast(active_users as integer)
+                then 'out_of_range'
             when try_cast(usage_date as date) > {{ max_valid_date() }} then 'future_date'
             when try_cast(usage_date as date) < {{ min_valid_date() }} then 'implausible_date'
         end as row_rejection_reason,

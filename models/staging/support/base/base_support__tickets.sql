@@ -42,8 +42,12 @@ typed as (
         -- lineage of the raw row
         case
             when copy_number > 1 then 'exact_duplicate'
+            -- A record of the CSV file that the reader could not split into columns or decode.
+            when unreadable_reason is not null then unreadable_reason
             when {{ clean_text('ticket_id') }} is null then 'missing_key'
-            when {{ clean_text('crm_customer_id') }} is null or created_at is null then 'missing_required_value'
+            when
+                {{ clean_text('crm_customer_id') }} is null or {{ clean_text('created_at') }} is null
+                then 'missing_required_value'
             when
                 {{ is_unparseable('created_at', 'timestamp') }}
                 or {{ is_unparseable('first_response_at', 'timestamp') }}
@@ -51,8 +55,16 @@ typed as (
                 or {{ is_unparseable('handling_minutes', 'double') }}
                 or {{ is_unparseable('csat_score', 'integer') }}
                 then 'unparseable_value'
-            when try_cast(created_at as timestamp) > {{ max_valid_date() }} + interval 1 day then 'future_date'
-            when try_cast(created_at as timestamp) < {{ min_valid_date() }} then 'implausible_date'
+            when
+                try_cast(created_at as timestamp) > {{ max_valid_date() }} + interval 1 day
+                or try_cast(first_response_at as timestamp) > {{ max_valid_date() }} + interval 1 day
+                or try_cast(resolved_at as timestamp) > {{ max_valid_date() }} + interval 1 day
+                then 'future_date'
+            when
+                try_cast(created_at as timestamp) < {{ min_valid_date() }}
+                or try_cast(first_response_at as timestamp) < {{ min_valid_date() }}
+                or try_cast(resolved_at as timestamp) < {{ min_valid_date() }}
+                then 'implausible_date'
             when try_cast(handling_minutes as double) < 0 then 'negative_duration'
             when try_cast(csat_score as integer) not between 1 and 5 then 'out_of_range'
             when

@@ -33,8 +33,12 @@ typed as (
         -- lineage of the raw row
         case
             when copy_number > 1 then 'exact_duplicate'
+            -- A record of the CSV file that the reader could not split into columns or decode.
+            when unreadable_reason is not null then unreadable_reason
             when {{ clean_text('response_id') }} is null then 'missing_key'
-            when responded_at is null or nps_score is null then 'missing_required_value'
+            when
+                {{ clean_text('responded_at') }} is null or {{ clean_text('nps_score') }} is null
+                then 'missing_required_value'
             when
                 {{ is_unparseable('responded_at', 'timestamp') }}
                 or {{ is_unparseable('nps_score', 'integer') }}

@@ -31,6 +31,8 @@ typed as (
         -- lineage of the raw row
         case
             when copy_number > 1 then 'exact_duplicate'
+            -- A record of the CSV file that the reader could not split into columns or decode.
+            when unreadable_reason is not null then unreadable_reason
             when {{ clean_text('thirdparty_id') }} is null then 'missing_key'
             when {{ clean_text('company_name') }} is null then 'missing_required_value'
             when
