@@ -124,7 +124,7 @@ periods: $(STAMP)
 
 # Two workers: a dbt build leaves a core idle much of the time (per-node overhead, not DuckDB).
 pytest: $(STAMP) browser
-	$(BIN)/pytest -n 2 --dist loadgroup
+	$(BIN)/pytest -n 2
 
 # sqlfluff compiles the project against its own scratch warehouse, never the real one; dbt-score reads
 # the manifest of a parse (its rules and thresholds: pyproject.toml, [tool.dbt-score]).

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +35,11 @@ class Build:
             return con.sql(sql).fetchall()
 
 
+def pii_hash_key() -> str:
+    """The key of the PII digests in test builds: the environment's, else a known one (the people are invented)."""
+    return os.environ.get("SEG_PII_HASH_KEY", "custseg-test-data-only")
+
+
 def run_dbt(
     args: list[str], raw_dir: Path, warehouse: Path, target: Path, project_dir: Path = PROJECT_DIR
 ) -> subprocess.CompletedProcess:
@@ -41,8 +50,7 @@ def run_dbt(
         "SEG_WAREHOUSE_PATH": str(warehouse),
         "DBT_PROFILES_DIR": str(PROJECT_DIR),
         "DO_NOT_TRACK": "1",
-        # The generated people are invented: a known key for their PII digests will do.
-        "SEG_PII_HASH_KEY": os.environ.get("SEG_PII_HASH_KEY", "custseg-test-data-only"),
+        "SEG_PII_HASH_KEY": pii_hash_key(),
     }
     # Four threads on small test data: dbt's per-node overhead, not DuckDB, is what the cores wait on.
     threads = ["--threads", "4"] if args and args[0] in ("build", "run", "test", "seed") else []
@@ -75,29 +83,59 @@ def copy_project(destination: Path) -> Path:
     return destination
 
 
+def shared_dir(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+    """A folder all pytest-xdist workers of this run share (each worker's own temp folder otherwise)."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / name
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+@contextmanager
+def one_worker_at_a_time(folder: Path) -> Iterator[None]:
+    """Hold the folder's lock: the first worker makes what is shared, the others wait, then reuse it."""
+    with open(folder / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session")
 def small_sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict]:
-    """1,500 generated customers: (raw folder, truth folder, generator summary)."""
-    root = tmp_path_factory.mktemp("sample")
-    summary = generate(1500, seed=11, out=root / "raw", truth=root / "truth", progress=False)
-    return root / "raw", root / "truth", summary
+    """1,500 generated customers: (raw folder, truth folder, generator summary), made once per run."""
+    root = shared_dir(tmp_path_factory, "small_sample")
+    with one_worker_at_a_time(root):
+        if not (root / "summary.json").exists():
+            summary = generate(1500, seed=11, out=root / "raw", truth=root / "truth", progress=False)
+            (root / "summary.json").write_text(json.dumps(summary))
+    return root / "raw", root / "truth", json.loads((root / "summary.json").read_text())
 
 
 @pytest.fixture(scope="session")
 def built_sample(small_sample, tmp_path_factory: pytest.TempPathFactory) -> Build:
-    """The small sample built once; the clustering run also reports its agreement with the planted segments."""
+    """The small sample built once per run and shared by the workers, read-only: a test that runs dbt on it
+    (which opens the warehouse for writing) works on a copy. The clustering run also reports its agreement
+    with the planted segments."""
     raw_dir, truth_dir, _ = small_sample
-    workdir = tmp_path_factory.mktemp("build")
-    labels = workdir / "planted_segments.parquet"
-    planted_labels(truth_dir).to_parquet(labels, index=False)
-    result = build(raw_dir, workdir, "--vars", f"{{segmentation_reference_labels: '{labels}'}}")
-    assert result.result.returncode == 0, result.result.stdout[-5000:]
-    return result
+    workdir = shared_dir(tmp_path_factory, "built_sample")
+    warehouse, target = workdir / "warehouse.duckdb", workdir / "target"
+    with one_worker_at_a_time(workdir):
+        if not (workdir / "result.json").exists():
+            labels = workdir / "planted_segments.parquet"
+            planted_labels(truth_dir).to_parquet(labels, index=False)
+            result = build(raw_dir, workdir, "--vars", f"{{segmentation_reference_labels: '{labels}'}}").result
+            (workdir / "result.json").write_text(json.dumps({"args": result.args, "returncode": result.returncode, "stdout": result.stdout}))
+        recorded = json.loads((workdir / "result.json").read_text())
+    result = subprocess.CompletedProcess(recorded["args"], recorded["returncode"], recorded["stdout"], "")
+    assert result.returncode == 0, result.stdout[-5000:]
+    return Build(raw_dir, warehouse, target, result)
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """With xdist (--dist loadgroup), every test on the small-sample build runs in one worker, which
-    builds it once; the other worker meanwhile takes the tests that build their own warehouses."""
-    for item in items:
-        if "built_sample" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("built_sample"))
+def copy_warehouse(source: Build, destination: Path) -> Path:
+    """A private copy of a build's warehouse file, for a test that runs dbt on it or changes it."""
+    destination.mkdir(parents=True, exist_ok=True)
+    copy = destination / "warehouse.duckdb"
+    shutil.copy(source.warehouse, copy)
+    return copy

@@ -19,7 +19,7 @@ from typing import Any, Iterator
 import pytest
 import yaml
 
-from conftest import PROJECT_DIR, Build, run_dbt
+from conftest import Build, PROJECT_DIR, copy_warehouse, run_dbt
 from custseg.contract import raw_tables
 from custseg.docs_site import (
     ChromiumMissing,
@@ -55,8 +55,11 @@ class DocsBuild:
 @pytest.fixture(scope="module")
 def docs(built_sample: Build, tmp_path_factory: pytest.TempPathFactory) -> DocsBuild:
     """`dbt docs generate --static` once, on the built sample: manifest, catalog and the one-file site."""
-    target = tmp_path_factory.mktemp("docs") / "target"
-    result = run_dbt(["docs", "generate", "--static"], built_sample.raw_dir, built_sample.warehouse, target)
+    workdir = tmp_path_factory.mktemp("docs")
+    target = workdir / "target"
+    # docs generate opens the warehouse for writing: a copy, so that other workers can read the shared one.
+    warehouse = copy_warehouse(built_sample, workdir)
+    result = run_dbt(["docs", "generate", "--static"], built_sample.raw_dir, warehouse, target)
     assert result.returncode == 0, result.stdout[-3000:]
     return DocsBuild(
         output=result.stdout + result.stderr,

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import Build, run_dbt
+from conftest import Build, pii_hash_key, run_dbt
 
 # What a PII tag on a public mart's column may say: the value is masked, keyed, generalized, or a name or
 # address that the golden record deliberately keeps. Raw kinds (email, phone, national_id, birth_date) may not.
@@ -94,7 +94,7 @@ def test_direct_identifiers_leave_only_keyed_or_masked(built_sample: Build) -> N
            from main.dim_customers as customers
            inner join main.int_identity__golden_records as golden using (customer_id)"""
     )
-    key = "custseg-test-data-only"
+    key = pii_hash_key()
 
     def digest(value: str | None) -> str | None:
         return None if value is None else hashlib.sha256((key + value).encode()).hexdigest()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT_DIR, Build
+from conftest import Build, PROJECT_DIR, copy_warehouse
 
 MF = str(Path(sys.executable).with_name("mf"))
 KPIS = "main.fct_segment_kpis"
@@ -30,6 +30,8 @@ def mf_project(built_sample: Build, tmp_path_factory: pytest.TempPathFactory) ->
         shutil.copy(PROJECT_DIR / name, project / name)
     (project / "target").mkdir()
     shutil.copy(built_sample.target / "semantic_manifest.json", project / "target" / "semantic_manifest.json")
+    # mf opens the warehouse for writing: a copy, so that other workers can read the shared one.
+    copy_warehouse(built_sample, project)
     return project
 
 
@@ -38,7 +40,7 @@ def mf_query(mf_project: Path, built_sample: Build, metrics: str, group_by: str)
     out = mf_project / f"{metrics.replace(',', '_')}.csv"
     env = {
         **os.environ,
-        "SEG_WAREHOUSE_PATH": str(built_sample.warehouse),
+        "SEG_WAREHOUSE_PATH": str(mf_project / "warehouse.duckdb"),
         "SEG_RAW_DIR": str(built_sample.raw_dir),
         "DBT_PROFILES_DIR": str(PROJECT_DIR),
         "DBT_PROJECT_DIR": str(mf_project),
