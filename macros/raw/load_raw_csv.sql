@@ -8,8 +8,23 @@
         RFC 4180 quoting with the header's most frequent delimiter (comma, semicolon, tab or pipe).
         Returns the table, or none when the file is empty (no header within its first lines).
     -#}
+    {#- A file with carriage returns (Windows line ends, alone or mixed with Unix ones, or bare ones) is
+        read through a copy beside the warehouse whose every line ends in \n: the reader stops on mixed line
+        ends. A bare carriage return counts as a line end. A file that is not UTF-8 is read as it is. -#}
+    {%- set has_carriage_return = run_query(
+        "select coalesce(contains(try(decode(content)), chr(13)), false) from read_blob('" ~ path ~ "')"
+    ).columns[0].values()[0] -%}
+    {%- set read_path = path -%}
+    {%- if has_carriage_return -%}
+        {%- set read_path = target.path ~ '.' ~ table_name ~ '.csv' -%}
+        {%- do run_query(
+            "copy (select replace(replace(decode(content), chr(13) || chr(10), chr(10)), chr(13), chr(10))"
+            ~ " from read_blob('" ~ path ~ "')) to '" ~ read_path ~ "'"
+            ~ " (format csv, header false, quote '', escape '', delimiter chr(1))"
+        ) -%}
+    {%- endif -%}
     {%- set first_lines = run_query(
-        "select line from read_csv('" ~ path ~ "', auto_detect = false, header = false, columns = {'line': 'varchar'},"
+        "select line from read_csv('" ~ read_path ~ "', auto_detect = false, header = false, columns = {'line': 'varchar'},"
         ~ " delim = chr(0), quote = '', escape = '', strict_mode = false, ignore_errors = true) limit 20"
     ).columns[0].values() | list -%}
     {%- set non_blank_lines = first_lines | reject('none') | list -%}
@@ -37,7 +52,7 @@
     {%- set copy_rows -%}
         create or replace table raw.{{ table_name }}__csv as
         select * from read_csv(
-            '{{ path }}',
+            '{{ read_path }}',
             auto_detect = false, skip = {{ leading_blank_lines }}, header = true,
             delim = '{{ delimiter.value }}', quote = '"', escape = '"',
             columns = { {{- columns | join(', ') -}} },

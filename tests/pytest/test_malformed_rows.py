@@ -593,3 +593,30 @@ def test_parquet_columns_of_the_wrong_type_are_staged_or_quarantined_and_none_is
     result, planted, rows_in = build_malformed_folder(tmp_path, "parquet", "--select", "+int_raw_row_reconciliation")
     assert_rows_in_equal_rows_staged_plus_quarantined(result, planted, rows_in)
     assert_every_row_has_its_fate(result, planted)
+
+
+def test_a_file_mixing_line_endings_is_read_whole(tmp_path: Path) -> None:
+    """Windows and Unix line ends in one file, and a bare carriage return (an old Mac line end): the reader
+    alone stops on these, so the file is read through a copy with one kind of line end. A bare carriage
+    return ends a line, so the record it cuts becomes two malformed rows, both kept."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    header = b"crm_customer_id,customer_type,first_name,last_name,email,country"
+    records = [
+        b"C1,person,Ada,Lovelace,ada@mail.example,GB",
+        b'C2,person,"Grace\r\nMurray",Hopper,grace@mail.example,US',  # a line break inside quotes is data
+        b"C3,person,Alan,Turing,alan@mail.example,GB",
+        b"C4,person,Edsger\rDijkstra,edsger@mail.example,NL",  # bare carriage return: cut in two
+        b"C5,person,Barbara,Liskov,barbara@mail.example,US",
+    ]
+    endings = [b"\r\n", b"\n", b"\r\n", b"\n", b"\r\n", b"\n"]
+    (raw / "crm_customers.csv").write_bytes(b"".join(line + end for line, end in zip([header, *records], endings)))
+    result = build(raw, tmp_path, "--select", "+int_raw_row_reconciliation")
+    assert result.result.returncode == 0, result.result.stdout[-5000:]
+    staged = dict(result.query("select crm_customer_id, first_name from main.stg_crm__customers"))
+    assert staged == {"C1": "Ada", "C2": "Grace Murray", "C3": "Alan", "C5": "Barbara"}
+    quarantined = result.query("select rejection_reason from main.stg_crm__quarantine")
+    assert quarantined == [("malformed_row",), ("malformed_row",)]
+    assert result.query(
+        "select rows_in, rows_staged, rows_quarantined from main.int_raw_row_reconciliation where source_table = 'customers' and source_name = 'crm'"
+    ) == [(6, 4, 2)]
