@@ -135,8 +135,9 @@ lint: $(STAMP)
 	$(BIN)/dbt-score lint --manifest target/manifest.json
 
 # Great Expectations suites over the warehouse's public marts and identity outputs, with Data Docs.
+QUALITY := $(BIN)/python -m custseg.quality --warehouse $(SEG_WAREHOUSE_PATH) --out target/quality
 quality: dbt-build
-	$(BIN)/python -m custseg.quality --warehouse $(SEG_WAREHOUSE_PATH) --out target/quality
+	$(QUALITY)
 
 # The docs site as one offline file, opened in headless Chromium to check the assignment mart's lineage.
 docs: dbt-build browser
@@ -172,8 +173,13 @@ btyd-reference: $(STAMP) $(REF_STAMP)
 	$(REF_VENV)/bin/python src/custseg/btyd_reference.py --out $(BTYD_REFERENCE_DIR)
 	$(BIN)/python -m custseg.btyd_check --reference $(BTYD_REFERENCE_DIR)
 
-# Everything the project checks; works on a fresh clone (it sets up what it needs).
-test: dbt-build pytest lint quality docs btyd-reference
+# Everything the project checks; works on a fresh clone (it sets up what it needs). After the build,
+# pytest, the linters and the BTYD reference run side by side (pytest's workers leave a core idle
+# while dbt plans and waits), each target's output printed whole when it ends; then the GX suites on
+# the built warehouse. The docs site is checked in Chromium by pytest, on its own build.
+test: dbt-build
+	$(MAKE) --no-print-directory --output-sync=target -j3 pytest lint btyd-reference
+	$(QUALITY)
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) $(REF_VENV) target logs warehouse $(SAMPLE_DIR) $(PERIODS_DIR) dbt_packages
