@@ -134,8 +134,12 @@ def built_sample(small_sample, tmp_path_factory: pytest.TempPathFactory) -> Buil
 
 
 def copy_warehouse(source: Build, destination: Path) -> Path:
-    """A private copy of a build's warehouse file, for a test that runs dbt on it or changes it."""
+    """A private copy of a build's warehouse file (with its write-ahead log, if any), for a test that runs
+    dbt on it or changes it."""
     destination.mkdir(parents=True, exist_ok=True)
     copy = destination / "warehouse.duckdb"
     shutil.copy(source.warehouse, copy)
+    wal = source.warehouse.with_name(source.warehouse.name + ".wal")
+    if wal.exists():
+        shutil.copy(wal, copy.with_name(copy.name + ".wal"))
     return copy

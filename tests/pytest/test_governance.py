@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from conftest import Build, pii_hash_key, run_dbt
+from conftest import Build, copy_warehouse, pii_hash_key, run_dbt
 
 # What a PII tag on a public mart's column may say: the value is masked, keyed, generalized, or a name or
 # address that the golden record deliberately keeps. Raw kinds (email, phone, national_id, birth_date) may not.
@@ -121,8 +120,7 @@ def test_a_build_without_a_pii_key_stops_with_a_message(built_sample: Build, tmp
 def corrupted(built_sample: Build, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, tuple[str, int]]]:
     """A copy of the warehouse with planted faults, and each generic test's (status, failures) over it."""
     workdir = tmp_path_factory.mktemp("corrupted")
-    warehouse = workdir / "corrupted.duckdb"
-    shutil.copy(built_sample.warehouse, warehouse)
+    warehouse = copy_warehouse(built_sample, workdir)
     with duckdb.connect(str(warehouse)) as con:
         email, national_id = con.execute(
             """select email, national_id from main.int_identity__golden_records

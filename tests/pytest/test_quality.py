@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +13,7 @@ import duckdb
 import pytest
 import yaml
 
-from conftest import PROJECT_DIR, Build
+from conftest import PROJECT_DIR, Build, copy_warehouse
 from custseg import quality
 
 # Faults planted in one copy of the built warehouse, each in its own rows and columns.
@@ -63,17 +62,6 @@ IDENTITY_OUTPUTS = {
     "int_identity__link_decisions",
     "int_identity__review_queue",
 }
-
-
-def copy_warehouse(build: Build, destination: Path) -> Path:
-    """A private copy of the built warehouse file (with its write-ahead log, if any)."""
-    destination.mkdir(parents=True, exist_ok=True)
-    copy = destination / "warehouse.duckdb"
-    shutil.copy(build.warehouse, copy)
-    wal = build.warehouse.with_name(build.warehouse.name + ".wal")
-    if wal.exists():
-        shutil.copy(wal, copy.with_name(copy.name + ".wal"))
-    return copy
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, dict]:
