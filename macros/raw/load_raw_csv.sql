@@ -3,28 +3,43 @@
         DuckDB only; called by load_raw_sources. Copies the CSV file at `path` into the table
         raw.<table_name>__csv, every column as text, and each record the reader cannot split into the
         header's columns (too many or too few fields, a quote that does not close) or decode as UTF-8
-        into raw.unreadable_csv_records with its text, so that no line is lost and none stops the run.
+        into raw.unreadable_records with its text, so that no line is lost and none stops the run.
         The dialect is set, not sniffed: sniffing guesses wrong or fails on exactly these files. It is
         RFC 4180 quoting with the header's most frequent delimiter (comma, semicolon, tab or pipe).
         Returns the table, or none when the file is empty (no header within its first lines).
     -#}
     {#- A file with carriage returns (Windows line ends, alone or mixed with Unix ones, or bare ones) is
         read through a copy beside the warehouse whose every line ends in \n: the reader stops on mixed line
-        ends. A bare carriage return counts as a line end. A file that is not UTF-8 is read as it is. -#}
-    {%- set has_carriage_return = run_query(
-        "select coalesce(contains(try(decode(content)), chr(13)), false) from read_blob('" ~ path ~ "')"
-    ).columns[0].values()[0] -%}
-    {%- set read_path = path -%}
-    {%- if has_carriage_return -%}
-        {%- set read_path = target.path ~ '.' ~ table_name ~ '.csv' -%}
-        {%- do run_query(
-            "copy (select replace(replace(decode(content), chr(13) || chr(10), chr(10)), chr(13), chr(10))"
-            ~ " from read_blob('" ~ path ~ "')) to '" ~ read_path ~ "'"
-            ~ " (format csv, header false, quote '', escape '', delimiter chr(1))"
-        ) -%}
+        ends. A bare carriage return counts as a line end. A compressed file is read as it is. -#}
+    {%- set read = namespace(path=path, bytewise=false) -%}
+    {%- if not path.endswith('.gz') -%}
+        {%- set file_kind -%}
+            select
+                try(decode(content)) is not null as is_utf8,
+                case
+                    when try(decode(content)) is not null then contains(decode(content), chr(13))
+                    -- A blob cast to text spells each byte outside printable ASCII as \xHH.
+                    else contains(cast(content as varchar), '\x0D')
+                end as has_carriage_return
+            from read_blob('{{ path }}')
+        {%- endset -%}
+        {%- set kind = run_query(file_kind).rows[0] -%}
+        {%- if kind[1] -%}
+            {%- set read.path = target.path ~ '.' ~ table_name ~ '.csv' -%}
+            {%- if kind[0] -%}
+                {%- do run_query(
+                    "copy (select replace(replace(decode(content), chr(13) || chr(10), chr(10)), chr(13), chr(10))"
+                    ~ " from read_blob('" ~ path ~ "')) to '" ~ read.path ~ "'"
+                    ~ " (format csv, header false, quote '', escape '', delimiter chr(1))"
+                ) -%}
+            {%- else -%}
+                {%- do normalize_csv_line_ends_bytewise(path, read.path) -%}
+                {%- set read.bytewise = true -%}
+            {%- endif -%}
+        {%- endif -%}
     {%- endif -%}
     {%- set first_lines = run_query(
-        "select line from read_csv('" ~ read_path ~ "', auto_detect = false, header = false, columns = {'line': 'varchar'},"
+        "select line from read_csv('" ~ read.path ~ "', auto_detect = false, header = false, columns = {'line': 'varchar'},"
         ~ " delim = chr(0), quote = '', escape = '', strict_mode = false, ignore_errors = true) limit 20"
     ).columns[0].values() | list -%}
     {%- set non_blank_lines = first_lines | reject('none') | list -%}
@@ -52,7 +67,7 @@
     {%- set copy_rows -%}
         create or replace table raw.{{ table_name }}__csv as
         select * from read_csv(
-            '{{ read_path }}',
+            '{{ read.path }}',
             auto_detect = false, skip = {{ leading_blank_lines }}, header = true,
             delim = '{{ delimiter.value }}', quote = '"', escape = '"',
             columns = { {{- columns | join(', ') -}} },
@@ -60,25 +75,63 @@
         )
     {%- endset -%}
     {%- set keep_unreadable_records -%}
-        insert into raw.unreadable_csv_records
-        select
-            '{{ table_name }}' as raw_table,
-            line as line_number,
-            case when bool_or(error_type = 'INVALID ENCODING') then 'invalid_encoding' else 'malformed_row' end
-                as unreadable_reason,
-            trim(any_value(csv_line), chr(10) || chr(13)) as raw_text,
-            -- The reader reports a short line once per missing field: its first error says it all.
-            coalesce(
-                min(error_message) filter (where error_type = 'INVALID ENCODING'),
-                arg_min(error_message, column_idx)
-            ) as reader_error
-        from unreadable_csv_lines
-        group by line
+        insert into raw.unreadable_records
+        with
+
+        rejected as (
+            select
+                line as record_number,
+                case when bool_or(error_type = 'INVALID ENCODING') then 'invalid_encoding' else 'malformed_row' end
+                    as unreadable_reason,
+                trim(any_value(csv_line), chr(10) || chr(13)) as raw_text,
+                -- The reader reports a short line once per missing field: its first error says it all.
+                coalesce(
+                    min(error_message) filter (where error_type = 'INVALID ENCODING'),
+                    arg_min(error_message, column_idx)
+                ) as reader_error
+            from unreadable_csv_lines
+            group by line
+        ),
+
+        {% if read.bytewise -%}
+        not_utf8 as (
+            select
+                marker,
+                raw_text,
+                'Invalid unicode: the line is not UTF-8 (the file was split into lines byte by byte).' as reader_error
+            from csv_lines_not_utf8
+        ),
+        {%- else -%}
+        not_utf8 as (
+            select
+                cast(null as varchar) as marker,
+                cast(null as varchar) as raw_text,
+                cast(null as varchar) as reader_error
+            where false
+        ),
+        {%- endif %}
+
+        final as (
+            select
+                '{{ table_name }}' as raw_table,
+                rejected.record_number,
+                case when not_utf8.marker is null then rejected.unreadable_reason else 'invalid_encoding' end
+                    as unreadable_reason,
+                coalesce(not_utf8.raw_text, rejected.raw_text) as raw_text,
+                coalesce(not_utf8.reader_error, rejected.reader_error) as reader_error
+            from rejected
+            left join not_utf8 on rejected.raw_text = not_utf8.marker
+        )
+
+        select * from final
     {%- endset -%}
     {#- The reader appends rejects to its (temporary) tables: start each file afresh. -#}
     {%- do run_query('drop table if exists temp.main.unreadable_csv_lines') -%}
     {%- do run_query('drop table if exists temp.main.unreadable_csv_scans') -%}
     {%- do run_query(copy_rows) -%}
     {%- do run_query(keep_unreadable_records) -%}
+    {%- if read.bytewise -%}
+        {%- do run_query('drop table csv_lines_not_utf8') -%}
+    {%- endif -%}
     {{ return('raw.' ~ table_name ~ '__csv') }}
 {% endmacro %}

@@ -15,9 +15,10 @@
     {% set listing = run_query("select file from glob('" ~ raw_dir ~ "/*')") %}
     {% set files = listing.columns[0].values() | list %}
     {% do run_query('create schema if not exists raw') %}
-    {#- Records of CSV files that the reader could not read, kept whole; staging quarantines them. -#}
+    {#- Records of raw files that could not be read (CSV lines the reader cannot split or decode, Parquet
+        rows with text that is not UTF-8), kept whole; staging quarantines them. -#}
     {% do run_query(
-        'create or replace table raw.unreadable_csv_records (raw_table varchar, line_number bigint,'
+        'create or replace table raw.unreadable_records (raw_table varchar, record_number bigint,'
         ~ ' unreadable_reason varchar, raw_text varchar, reader_error varchar)'
     ) %}
     {% set present = [] %}
@@ -29,7 +30,7 @@
             {% if found.path is none and candidate in files %}
                 {% if extension == 'parquet' %}
                     {% set found.path = candidate %}
-                    {% set found.reader = "read_parquet('" ~ candidate ~ "')" %}
+                    {% set found.reader = load_raw_parquet(candidate, node.identifier) %}
                 {% else %}
                     {# Text is read as text: staging casts each value and quarantines what does not parse. #}
                     {% set found.reader = load_raw_csv(candidate, node.identifier) %}

@@ -455,8 +455,16 @@ class ParquetFile:
 
     def write(self, path: Path) -> None:
         types = {c.name: pa.int64() if c.name == self.spec.key else PARQUET_TYPES[self.kinds[c.name]] for c in self.table.columns}
-        columns = {name: pa.array([row.values.get(name) for row in self.rows], type=t) for name, t in types.items()}
+        columns = {name: array([row.values.get(name) for row in self.rows], t) for name, t in types.items()}
         pq.write_table(pa.table(columns), path)
+
+
+def array(values: list[object], arrow_type: pa.DataType) -> pa.Array:
+    """A column of the file; in a text column, bytes are written as they are, UTF-8 or not."""
+    if arrow_type != pa.string():
+        return pa.array(values, type=arrow_type)
+    as_bytes = [value.encode() if isinstance(value, str) else value for value in values]
+    return pa.array(as_bytes, type=pa.binary()).view(pa.string())
 
 
 def plant_parquet_rows(table: RawTable) -> ParquetFile:
@@ -477,6 +485,12 @@ def plant_parquet_rows(table: RawTable) -> ParquetFile:
         if f.kinds[name] == "decimal":  # binary floating-point noise is rounded to cents
             key = f.tag()
             f.add(f.row(key, **{name: 0.1 + 0.2}), f.staged(key, **{column.staging: Decimal("0.30")}))
+    # Text that is not UTF-8, which DuckDB refuses: the row is quarantined (its raw record is the row as JSON,
+    # inside the unreadable record's JSON), the rest of the file read.
+    text_column = next(name for name in spec.good if PARQUET_TYPES[f.kinds[name]] == pa.string())
+    for bad in [b"M\xfcller", b"\xff\xfe", b"caf\xe9 \xe2\x82"]:
+        key = f.tag()
+        f.add(f.row(key, **{text_column: bad}), Quarantined("invalid_encoding", f'{spec.key}\\":{key}'))
     return f
 
 
@@ -593,12 +607,31 @@ def test_parquet_columns_of_the_wrong_type_are_staged_or_quarantined_and_none_is
     result, planted, rows_in = build_malformed_folder(tmp_path, "parquet", "--select", "+int_raw_row_reconciliation")
     assert_rows_in_equal_rows_staged_plus_quarantined(result, planted, rows_in)
     assert_every_row_has_its_fate(result, planted)
+    for name, table in raw_tables().items():
+        records = [json.loads(raw_record) for (raw_record,) in result.query(
+            f"select raw_record from main.stg_{table.source}__quarantine "
+            f"where source_table = '{table.table}' and rejection_reason = 'invalid_encoding'"
+        )]
+        kept = [(json.loads(record["text"]), record["record"], record["reader_error"]) for record in records]
+        planted_rows = [
+            (number, row) for number, row in enumerate(planted[name], start=1)
+            if isinstance(row.fate, Quarantined) and row.fate.reason == "invalid_encoding"
+        ]
+        # Each keeps its row number and its values ('?' for the bytes that are not UTF-8) and names the column.
+        assert sorted(number for _, number, _ in kept) == [number for number, _ in planted_rows], name
+        for number, row in planted_rows:
+            column, bad = next((c, v) for c, v in row.values.items() if isinstance(v, bytes))
+            values, reader_error = next((values, error) for values, n, error in kept if n == number)
+            assert values[column].startswith(bad.decode(errors="replace").split("\ufffd")[0] + "?"), (name, values)
+            assert reader_error.endswith(f"column {column}"), (name, reader_error)
 
 
-def test_a_file_mixing_line_endings_is_read_whole(tmp_path: Path) -> None:
+def test_files_mixing_line_endings_are_read_whole(tmp_path: Path) -> None:
     """Windows and Unix line ends in one file, and a bare carriage return (an old Mac line end): the reader
-    alone stops on these, so the file is read through a copy with one kind of line end. A bare carriage
-    return ends a line, so the record it cuts becomes two malformed rows, both kept."""
+    alone stops on these, so a file is read through a copy with one kind of line end. A bare carriage
+    return ends a line, so the record it cuts becomes two malformed rows, both kept. The second file is
+    also not UTF-8, so it is split into lines byte by byte: its lines that are not UTF-8 are quarantined
+    with their text, the others read as usual."""
     raw = tmp_path / "raw"
     raw.mkdir()
     header = b"crm_customer_id,customer_type,first_name,last_name,email,country"
@@ -611,12 +644,40 @@ def test_a_file_mixing_line_endings_is_read_whole(tmp_path: Path) -> None:
     ]
     endings = [b"\r\n", b"\n", b"\r\n", b"\n", b"\r\n", b"\n"]
     (raw / "crm_customers.csv").write_bytes(b"".join(line + end for line, end in zip([header, *records], endings)))
+    erp_records = [
+        b"erp_customer_id,customer_name,country_code",
+        b"E1,Br\xc3\xbcder M\xfcller GmbH,DE",  # UTF-8, then a Latin-1 byte: quarantined
+        b'E2,"Z\xc3\xbcrich\r\nAG",CH',  # UTF-8, a line break inside quotes: staged
+        b"E3,Caf\xe9 de Flore SARL,FR",  # Latin-1: quarantined
+        b"E4,\xc3\x98rsted A/S,DK",  # UTF-8: staged
+        b"E5,Bare\rReturn Ltd,GB",  # cut in two by a bare carriage return
+        b"E6,\xff\xfe,GB",  # bytes that start no character
+    ]
+    erp_endings = [b"\r\n", b"\n", b"\r\n", b"\r\n", b"\n", b"\n", b"\r\n"]
+    (raw / "erp_customers.csv").write_bytes(b"".join(line + end for line, end in zip(erp_records, erp_endings)))
+
     result = build(raw, tmp_path, "--select", "+int_raw_row_reconciliation")
     assert result.result.returncode == 0, result.result.stdout[-5000:]
     staged = dict(result.query("select crm_customer_id, first_name from main.stg_crm__customers"))
     assert staged == {"C1": "Ada", "C2": "Grace Murray", "C3": "Alan", "C5": "Barbara"}
     quarantined = result.query("select rejection_reason from main.stg_crm__quarantine")
     assert quarantined == [("malformed_row",), ("malformed_row",)]
+
+    staged = dict(result.query("select erp_customer_id, customer_name from main.stg_erp__customers"))
+    assert staged == {"E2": "Zürich AG", "E4": "Ørsted A/S"}
+    kept = {
+        json.loads(raw_record)["record"]: (reason, json.loads(raw_record)["text"])
+        for reason, raw_record in result.query("select rejection_reason, raw_record from main.stg_erp__quarantine")
+    }
+    # Numbered as the reader numbers records (the header is 1), whatever their line breaks inside quotes.
+    assert kept == {
+        2: ("invalid_encoding", "E1,Brüder M?ller GmbH,DE"),
+        4: ("invalid_encoding", "E3,Caf? de Flore SARL,FR"),
+        6: ("malformed_row", "E5,Bare"),
+        7: ("malformed_row", "Return Ltd,GB"),
+        8: ("invalid_encoding", "E6,??,GB"),
+    }
     assert result.query(
-        "select rows_in, rows_staged, rows_quarantined from main.int_raw_row_reconciliation where source_table = 'customers' and source_name = 'crm'"
-    ) == [(6, 4, 2)]
+        "select source_table, rows_in, rows_staged, rows_quarantined, unreadable_rows from main.int_raw_row_reconciliation"
+        " where source_name in ('crm', 'erp') and source_table = 'customers' order by source_name"
+    ) == [("customers", 6, 4, 2, 2), ("customers", 7, 2, 5, 5)]
