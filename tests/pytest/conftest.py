@@ -40,24 +40,64 @@ def pii_hash_key() -> str:
     return os.environ.get("SEG_PII_HASH_KEY", "custseg-test-data-only")
 
 
-def run_dbt(
-    args: list[str], raw_dir: Path, warehouse: Path, target: Path, project_dir: Path = PROJECT_DIR
-) -> subprocess.CompletedProcess:
-    """Run the dbt CLI of this virtual environment against a given raw folder and warehouse file."""
-    env = {
+def dbt_env(raw_dir: Path, warehouse: Path) -> dict[str, str]:
+    """The environment of a dbt command run from the warehouse's folder. The warehouse path is relative to
+    it, so that the profile, which dbt's saved parse depends on, is the same for every test's warehouse."""
+    return {
         **os.environ,
         "SEG_RAW_DIR": str(raw_dir),
-        "SEG_WAREHOUSE_PATH": str(warehouse),
+        "SEG_WAREHOUSE_PATH": warehouse.name,
         "DBT_PROFILES_DIR": str(PROJECT_DIR),
         "DO_NOT_TRACK": "1",
         "SEG_PII_HASH_KEY": pii_hash_key(),
     }
+
+
+# A folder shared by the pytest-xdist workers, holding one parse of the project (set once per run).
+_shared_parse: list[Path] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_parse_dir(tmp_path_factory: pytest.TempPathFactory) -> None:
+    _shared_parse.append(shared_dir(tmp_path_factory, "dbt_parse"))
+
+
+def start_from_shared_parse(target: Path) -> None:
+    """Give a new target folder the project as parsed once for the run: dbt then parses only what differs
+    (nothing, unless the command sets other vars or the PII key), not the whole project again (~15 s)."""
+    if not _shared_parse or (target / "partial_parse.msgpack").exists():
+        return
+    folder = _shared_parse[0]
+    saved = folder / "target" / "partial_parse.msgpack"
+    with one_worker_at_a_time(folder):
+        if not saved.exists():
+            parse = subprocess.run(
+                [DBT, "parse", "--project-dir", str(PROJECT_DIR), "--target-path", str(folder / "target"),
+                 "--log-path", str(folder / "logs")],
+                cwd=folder, env=dbt_env(folder / "raw", folder / "warehouse.duckdb"),
+                capture_output=True, text=True, check=False,
+            )
+            assert parse.returncode == 0, parse.stdout[-5000:]
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy(saved, target / "partial_parse.msgpack")
+
+
+def run_dbt(
+    args: list[str], raw_dir: Path, warehouse: Path, target: Path, project_dir: Path = PROJECT_DIR
+) -> subprocess.CompletedProcess:
+    """Run the dbt CLI of this virtual environment against a given raw folder and warehouse file."""
+    warehouse, target = warehouse.absolute(), target.absolute()
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    # The saved parse names its project's files: a copy of the project is parsed afresh.
+    if project_dir == PROJECT_DIR:
+        start_from_shared_parse(target)
     # Four threads on small test data: dbt's per-node overhead, not DuckDB, is what the cores wait on.
     threads = ["--threads", "4"] if args and args[0] in ("build", "run", "test", "seed") else []
     return subprocess.run(
-        [DBT, *args, *threads, "--target-path", str(target), "--log-path", str(target / "logs")],
-        cwd=project_dir,
-        env=env,
+        [DBT, *args, *threads, "--project-dir", str(project_dir), "--target-path", str(target),
+         "--log-path", str(target / "logs")],
+        cwd=warehouse.parent,
+        env=dbt_env(raw_dir, warehouse),
         capture_output=True,
         text=True,
         check=False,
