@@ -5,6 +5,14 @@ raw_rows as (
     {{ raw_rows_numbered(source('crm', 'customers')) }}
 ),
 
+-- The country once per row: phone and postcode rules depend on it (inlined, it made planning slow).
+with_country as (
+    select
+        *,
+        {{ normalize_country_code('country') }} as normalized_country_code
+    from raw_rows
+),
+
 typed as (
     select
         -- ids
@@ -16,11 +24,11 @@ typed as (
         {{ clean_text('last_name') }} as last_name,
         {{ clean_text('company_name') }} as company_name,
         {{ normalize_email('email') }} as email,
-        {{ normalize_phone('phone', normalize_country_code('country')) }} as phone_e164,
+        {{ normalize_phone('phone', 'normalized_country_code') }} as phone_e164,
         {{ clean_text('street') }} as street,
-        {{ normalize_postcode('postcode', normalize_country_code('country')) }} as postcode,
+        {{ normalize_postcode('postcode', 'normalized_country_code') }} as postcode,
         {{ clean_text('city') }} as city,
-        {{ normalize_country_code('country') }} as country_code,
+        normalized_country_code as country_code,
         nullif(regexp_replace(cast(national_id as varchar), '[^0-9]', '', 'g'), '') as national_id,
         {{ normalize_tax_id('tax_id') }} as tax_id,
         {{ normalize_web_domain('website') }} as website_domain,
@@ -60,7 +68,7 @@ typed as (
         end as row_rejection_reason,
         copy_number,
         raw_record
-    from raw_rows
+    from with_country
 ),
 
 final as (

@@ -5,6 +5,14 @@ raw_rows as (
     {{ raw_rows_numbered(source('erp', 'customers')) }}
 ),
 
+-- The country once per row: phone and postcode rules depend on it (inlined, it made planning slow).
+with_country as (
+    select
+        *,
+        {{ normalize_country_code('country_code') }} as normalized_country_code
+    from raw_rows
+),
+
 typed as (
     select
         -- ids
@@ -15,11 +23,11 @@ typed as (
         {{ normalize_customer_type('customer_type') }} as customer_type,
         {{ normalize_tax_id('vat_number') }} as tax_id,
         {{ normalize_email('email') }} as email,
-        {{ normalize_phone('phone', normalize_country_code('country_code')) }} as phone_e164,
+        {{ normalize_phone('phone', 'normalized_country_code') }} as phone_e164,
         {{ clean_text('address_line1') }} as street,
-        {{ normalize_postcode('postal_code', normalize_country_code('country_code')) }} as postcode,
+        {{ normalize_postcode('postal_code', 'normalized_country_code') }} as postcode,
         {{ clean_text('city') }} as city,
-        {{ normalize_country_code('country_code') }} as country_code,
+        normalized_country_code as country_code,
 
         -- numerics
         try_cast(payment_terms_days as integer) as payment_terms_days,
@@ -59,7 +67,7 @@ typed as (
         end as row_rejection_reason,
         copy_number,
         raw_record
-    from raw_rows
+    from with_country
 ),
 
 final as (

@@ -5,6 +5,14 @@ raw_rows as (
     {{ raw_rows_numbered(source('thirdparty', 'firmographics')) }}
 ),
 
+-- The country once per row: phone and postcode rules depend on it (inlined, it made planning slow).
+with_country as (
+    select
+        *,
+        {{ normalize_country_code('country_code') }} as normalized_country_code
+    from raw_rows
+),
+
 typed as (
     select
         -- ids
@@ -15,9 +23,9 @@ typed as (
         {{ normalize_web_domain('web_domain') }} as web_domain,
         {{ normalize_tax_id('tax_id') }} as tax_id,
         {{ clean_text('street') }} as street,
-        {{ normalize_postcode('postcode', normalize_country_code('country_code')) }} as postcode,
+        {{ normalize_postcode('postcode', 'normalized_country_code') }} as postcode,
         {{ clean_text('city') }} as city,
-        {{ normalize_country_code('country_code') }} as country_code,
+        normalized_country_code as country_code,
         {{ clean_text('industry') }} as industry,
 
         -- numerics
@@ -49,7 +57,7 @@ typed as (
         end as row_rejection_reason,
         copy_number,
         raw_record
-    from raw_rows
+    from with_country
 ),
 
 final as (
