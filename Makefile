@@ -31,7 +31,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export GX_ANALYTICS_ENABLED := False
 export DO_NOT_TRACK := 1
 
-.PHONY: build test venv sample dbt-build periods pytest lint quality docs browser bench identity-accuracy segmentation-accuracy clean lock
+.PHONY: build test venv sample dbt-build periods pytest lint quality docs browser bench identity-accuracy segmentation-accuracy clean lock warehouse-checks
 
 # Splink, the identity benchmark's reference, lives in its own environment (bench only).
 BENCH_VENV := .venv-bench
@@ -173,13 +173,17 @@ btyd-reference: $(STAMP) $(REF_STAMP)
 	$(REF_VENV)/bin/python src/custseg/btyd_reference.py --out $(BTYD_REFERENCE_DIR)
 	$(BIN)/python -m custseg.btyd_check --reference $(BTYD_REFERENCE_DIR)
 
-# Everything the project checks; works on a fresh clone (it sets up what it needs). After the build,
-# pytest, the linters and the BTYD reference run side by side (pytest's workers leave a core idle
-# while dbt plans and waits), each target's output printed whole when it ends; then the GX suites on
-# the built warehouse. The docs site is checked in Chromium by pytest, on its own build.
-test: dbt-build
-	$(MAKE) --no-print-directory --output-sync=target -j3 pytest lint btyd-reference
+# Everything the project checks; works on a fresh clone (it sets up what it needs). pytest (which makes
+# its own builds), the checks of the sample warehouse and the BTYD reference run side by side, each
+# target's output printed whole when it ends. The docs site is checked in Chromium by pytest.
+test: $(STAMP) $(RAW_DATA)
+	$(MAKE) --no-print-directory --output-sync=target -j3 pytest warehouse-checks btyd-reference
+
+# The sample warehouse's checks, one after the other as they share target/: the build with its data and
+# unit tests, the GX suites on it, then the linters.
+warehouse-checks: dbt-build
 	$(QUALITY)
+	$(MAKE) --no-print-directory lint
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) $(REF_VENV) target logs warehouse $(SAMPLE_DIR) $(PERIODS_DIR) dbt_packages

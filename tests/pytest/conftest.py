@@ -88,8 +88,9 @@ def run_dbt(
     """Run the dbt CLI of this virtual environment against a given raw folder and warehouse file."""
     warehouse, target = warehouse.absolute(), target.absolute()
     warehouse.parent.mkdir(parents=True, exist_ok=True)
-    # The saved parse names its project's files: a copy of the project is parsed afresh.
-    if project_dir == PROJECT_DIR:
+    # The saved parse names its project's files: a copy of the project is parsed afresh. Other vars make dbt
+    # parse afresh anyway.
+    if project_dir == PROJECT_DIR and "--vars" not in args:
         start_from_shared_parse(target)
     # Four threads on small test data: dbt's per-node overhead, not DuckDB, is what the cores wait on.
     threads = ["--threads", "4"] if args and args[0] in ("build", "run", "test", "seed") else []

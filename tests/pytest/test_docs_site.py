@@ -19,7 +19,7 @@ from typing import Any, Iterator
 import pytest
 import yaml
 
-from conftest import Build, PROJECT_DIR, copy_warehouse, run_dbt
+from conftest import PROJECT_DIR, Build, copy_warehouse, one_worker_at_a_time, run_dbt, shared_dir
 from custseg.contract import raw_tables
 from custseg.docs_site import (
     ChromiumMissing,
@@ -52,17 +52,21 @@ class DocsBuild:
     static_index: Path
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def docs(built_sample: Build, tmp_path_factory: pytest.TempPathFactory) -> DocsBuild:
-    """`dbt docs generate --static` once, on the built sample: manifest, catalog and the one-file site."""
-    workdir = tmp_path_factory.mktemp("docs")
+    """`dbt docs generate --static` once per run (shared by the workers), on the built sample: manifest,
+    catalog and the one-file site."""
+    workdir = shared_dir(tmp_path_factory, "docs")
     target = workdir / "target"
-    # docs generate opens the warehouse for writing: a copy, so that other workers can read the shared one.
-    warehouse = copy_warehouse(built_sample, workdir)
-    result = run_dbt(["docs", "generate", "--static"], built_sample.raw_dir, warehouse, target)
-    assert result.returncode == 0, result.stdout[-3000:]
+    with one_worker_at_a_time(workdir):
+        if not (workdir / "output.txt").exists():
+            # docs generate opens the warehouse for writing: a copy, so that other workers can read the shared one.
+            warehouse = copy_warehouse(built_sample, workdir)
+            result = run_dbt(["docs", "generate", "--static"], built_sample.raw_dir, warehouse, target)
+            assert result.returncode == 0, result.stdout[-3000:]
+            (workdir / "output.txt").write_text(result.stdout + result.stderr)
     return DocsBuild(
-        output=result.stdout + result.stderr,
+        output=(workdir / "output.txt").read_text(),
         log=(target / "logs" / "dbt.log").read_text(),
         manifest=json.loads((target / "manifest.json").read_text()),
         catalog=json.loads((target / "catalog.json").read_text()),
