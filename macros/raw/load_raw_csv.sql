@@ -15,13 +15,13 @@
     {%- if not path.endswith('.gz') -%}
         {%- set file_kind -%}
             select
-                try(decode(content)) is not null as is_utf8,
+                utf8_text is not null as is_utf8,
                 case
-                    when try(decode(content)) is not null then contains(decode(content), chr(13))
+                    when utf8_text is not null then contains(utf8_text, chr(13))
                     -- A blob cast to text spells each byte outside printable ASCII as \xHH.
                     else contains(cast(content as varchar), '\x0D')
                 end as has_carriage_return
-            from read_blob('{{ path }}')
+            from (select content, try(decode(content)) as utf8_text from read_blob('{{ path }}'))
         {%- endset -%}
         {%- set kind = run_query(file_kind).rows[0] -%}
         {%- if kind[1] -%}
