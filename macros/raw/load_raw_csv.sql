@@ -20,10 +20,22 @@
                     when utf8_text is not null then contains(utf8_text, chr(13))
                     -- A blob cast to text spells each byte outside printable ASCII as \xHH.
                     else contains(cast(content as varchar), '\x0D')
-                end as has_carriage_return
+                end as has_carriage_return,
+                -- The first line that is not blank, as spelled text: any byte but a line end.
+                utf8_text is not null or try(decode(cast(regexp_extract(
+                    cast(content as varchar),
+                    '^(?:\\x0[AD])*((?:[^\\]|\\x(?:0[0-9BCEF]|[1-9A-F][0-9A-F]))*)',
+                    1
+                ) as blob))) is not null as header_is_utf8
             from (select content, try(decode(content)) as utf8_text from read_blob('{{ path }}'))
         {%- endset -%}
         {%- set kind = run_query(file_kind).rows[0] -%}
+        {%- if not kind[2] -%}
+            {%- do exceptions.raise_compiler_error(
+                'The header (first line) of raw file ' ~ path ~ ' is not UTF-8, so its column names cannot be read. '
+                ~ 'Convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8) and run again.'
+            ) -%}
+        {%- endif -%}
         {%- if kind[1] -%}
             {%- set read.path = target.path ~ '.' ~ table_name ~ '.csv' -%}
             {%- if kind[0] -%}

@@ -69,3 +69,16 @@ def test_missing_required_column_stops_with_a_message(tmp_path: Path) -> None:
     result = build(raw, tmp_path)
     assert result.result.returncode != 0
     assert "has no column erp_customer_id, which the raw contract requires" in result.result.stdout
+
+
+def test_a_header_that_is_not_utf8_stops_with_a_message(tmp_path: Path) -> None:
+    """Its column names cannot be read, so the file cannot be mapped onto the contract: the run stops and
+    says so, rather than reading the first record as the header and reporting a missing column."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "crm_customers.csv").write_bytes(b"crm_customer_id,last_n\xe4me\r\nC1,Lovelace\nC2,Turing\r\n")
+    result = build(raw, tmp_path)
+    assert result.result.returncode != 0
+    assert "The header (first line) of raw file" in result.result.stdout
+    assert "crm_customers.csv is not UTF-8" in result.result.stdout
+    assert "has no column" not in result.result.stdout
