@@ -16,18 +16,21 @@
         {%- set file_kind -%}
             select
                 utf8_text is not null as is_utf8,
-                case
-                    when utf8_text is not null then contains(utf8_text, chr(13))
-                    -- A blob cast to text spells each byte outside printable ASCII as \xHH.
-                    else contains(cast(content as varchar), '\x0D')
-                end as has_carriage_return,
+                coalesce(contains(utf8_text, chr(13)), contains(spelled_text, '\x0D')) as has_carriage_return,
                 -- The first line that is not blank, as spelled text: any byte but a line end.
                 utf8_text is not null or try(decode(cast(regexp_extract(
-                    cast(content as varchar),
+                    spelled_text,
                     '^(?:\\x0[AD])*((?:[^\\]|\\x(?:0[0-9BCEF]|[1-9A-F][0-9A-F]))*)',
                     1
                 ) as blob))) is not null as header_is_utf8
-            from (select content, try(decode(content)) as utf8_text from read_blob('{{ path }}'))
+            from (
+                select
+                    utf8_text,
+                    -- Only for a file that is not UTF-8: a blob cast to text spells each byte outside
+                    -- printable ASCII as \xHH.
+                    case when utf8_text is null then cast(content as varchar) end as spelled_text
+                from (select content, try(decode(content)) as utf8_text from read_blob('{{ path }}'))
+            )
         {%- endset -%}
         {%- set kind = run_query(file_kind).rows[0] -%}
         {%- if not kind[2] -%}

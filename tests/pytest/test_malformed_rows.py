@@ -245,14 +245,18 @@ def kind_of(data_type: str) -> str:
     return "decimal" if data_type.lower().startswith("decimal") else data_type.lower()
 
 
-class CsvFile:
-    """One raw CSV file being planted: its records, as bytes, and the fate of each."""
+class PlantedFile:
+    """One raw file being planted: its table, the kind of each column, its rows and a serial for new tags."""
 
     def __init__(self, table: RawTable, spec: Spec) -> None:
         self.table, self.spec = table, spec
         self.kinds = {c.name: kind_of(c.data_type) for c in table.columns}
         self.rows: list[Planted] = []
         self.serial = 0
+
+
+class CsvFile(PlantedFile):
+    """One raw CSV file being planted: its records, as bytes, and the fate of each."""
 
     def tag(self) -> str:
         """A new tag, e.g. CRM0042 (for usage, whose tag column is a number, 9000042)."""
@@ -412,14 +416,8 @@ PARQUET_WRONG = {
 }
 
 
-class ParquetFile:
+class ParquetFile(PlantedFile):
     """One raw Parquet file being planted: its rows, as values of the wrong physical types, and the fate of each."""
-
-    def __init__(self, table: RawTable, spec: Spec) -> None:
-        self.table, self.spec = table, spec
-        self.kinds = {c.name: kind_of(c.data_type) for c in table.columns}
-        self.rows: list[Planted] = []
-        self.serial = 0
 
     def tag(self) -> int:
         self.serial += 1
