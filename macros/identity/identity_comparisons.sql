@@ -1,21 +1,36 @@
 {% macro identity_comparisons() %}
     {#-
-        The field comparisons of the Fellegi-Sunter model: name, levels (most to least similar; -1,
-        "not comparable", carries no weight) and, for strong identifiers, the identifier type whose
-        equality is deterministic evidence (its m probabilities are estimated from pairs linked by the
-        other identifiers only). identity_comparison_levels() computes the levels.
+        The field comparisons of the Fellegi-Sunter model: name, levels (least to most similar; -1,
+        "not comparable", carries no weight), the level that means one key is equal (exact_level, its
+        u counted directly from the values: exact_key, over records whose party type may have it),
+        and the levels whose weight is adjusted for how common the agreeing value is (term_frequency:
+        level -> frequency column of int_identity__comparable_records). identity_comparison_levels()
+        computes the levels.
     -#}
     {{ return([
-        {'name': 'person_name', 'levels': [0, 1, 2, 3, 4], 'identifier': none},
-        {'name': 'company_name', 'levels': [0, 1, 2, 3], 'identifier': none},
-        {'name': 'birth_date', 'levels': [0, 1, 2], 'identifier': none},
-        {'name': 'street', 'levels': [0, 1, 2, 3], 'identifier': none},
-        {'name': 'location', 'levels': [0, 1, 2, 3, 4], 'identifier': none},
-        {'name': 'email', 'levels': [0, 1], 'identifier': 'email'},
-        {'name': 'phone', 'levels': [0, 1], 'identifier': 'phone'},
-        {'name': 'tax_id', 'levels': [0, 1], 'identifier': 'tax_id'},
-        {'name': 'national_id', 'levels': [0, 1], 'identifier': 'national_id'},
-        {'name': 'web_domain', 'levels': [0, 1], 'identifier': 'web_domain'},
+        {'name': 'person_name', 'levels': [0, 1, 2, 3, 4], 'exact_level': 4,
+            'exact_key': ['first_name_std', 'last_name_std'], 'not_type': 'organization',
+            'term_frequency': {4: 'full_name_frequency'}},
+        {'name': 'company_name', 'levels': [0, 1, 2, 3], 'exact_level': 3,
+            'exact_key': ['company_name_std'], 'not_type': 'person',
+            'term_frequency': {3: 'company_name_frequency'}},
+        {'name': 'birth_date', 'levels': [0, 1, 2], 'exact_level': 2,
+            'exact_key': ['birth_date'], 'not_type': none, 'term_frequency': {}},
+        {'name': 'street', 'levels': [0, 1, 2, 3], 'exact_level': 3,
+            'exact_key': ['street_std'], 'not_type': none, 'term_frequency': {}},
+        {'name': 'location', 'levels': [0, 1, 2, 3, 4], 'exact_level': 4,
+            'exact_key': ['country_code', 'postcode'], 'not_type': none,
+            'term_frequency': {4: 'postcode_frequency', 2: 'city_frequency'}},
+        {'name': 'email', 'levels': [0, 1], 'exact_level': 1,
+            'exact_key': ['email_key'], 'not_type': none, 'term_frequency': {}},
+        {'name': 'phone', 'levels': [0, 1], 'exact_level': 1,
+            'exact_key': ['phone_key'], 'not_type': none, 'term_frequency': {}},
+        {'name': 'tax_id', 'levels': [0, 1, 2], 'exact_level': 2,
+            'exact_key': ['tax_id_key'], 'not_type': none, 'term_frequency': {}},
+        {'name': 'national_id', 'levels': [0, 1, 2], 'exact_level': 2,
+            'exact_key': ['national_id_key'], 'not_type': none, 'term_frequency': {}},
+        {'name': 'web_domain', 'levels': [0, 1], 'exact_level': none,
+            'exact_key': none, 'not_type': none, 'term_frequency': {}},
     ]) }}
 {% endmacro %}
 
@@ -76,10 +91,19 @@
         when {{ left }}.city_std = {{ right }}.city_std then 2
         else 1
     end as location_level,
-    {%- for identifier in ['email', 'phone', 'tax_id', 'national_id'] %}
+    {%- for identifier in ['email', 'phone'] %}
     case
         when {{ left }}.{{ identifier }}_key is null or {{ right }}.{{ identifier }}_key is null then -1
         when {{ left }}.{{ identifier }}_key = {{ right }}.{{ identifier }}_key then 1
+        else 0
+    end as {{ identifier }}_level,
+    {%- endfor %}
+    {%- for identifier in ['tax_id', 'national_id'] %}
+    case
+        when {{ left }}.{{ identifier }}_key is null or {{ right }}.{{ identifier }}_key is null then -1
+        when {{ left }}.{{ identifier }}_key = {{ right }}.{{ identifier }}_key then 2
+        -- One digit mistyped or two swapped: a typo, or another customer's number.
+        when damerau_levenshtein({{ left }}.{{ identifier }}_key, {{ right }}.{{ identifier }}_key) <= 1 then 1
         else 0
     end as {{ identifier }}_level,
     {%- endfor %}

@@ -38,26 +38,19 @@ identifier_pairs as (
         or left_ids.party_type = right_ids.party_type
 ),
 
--- Blocking keys: records agreeing on one of these are compared field by field. Persons and
--- organizations are blocked apart (a record of unknown type is blocked with both).
-{%- set blocking_rules = [
-    {'name': 'postcode_last_name', 'not_type': 'organization', 'parts': ['country_code', 'postcode', 'left(last_name_std, 3)']},
-    {'name': 'postcode_first_name', 'not_type': 'organization', 'parts': ['country_code', 'postcode', 'left(first_name_std, 3)']},
-    {'name': 'person_postcode_house_number', 'not_type': 'organization', 'parts': ['country_code', 'postcode', 'house_number']},
-    {'name': 'person_name_birth_date', 'not_type': 'organization', 'parts': ['last_name_std', 'first_name_std', 'birth_date']},
-    {'name': 'postcode_company_name', 'not_type': 'person', 'parts': ['country_code', 'postcode', 'left(company_name_std, 4)']},
-    {'name': 'company_postcode_house_number', 'not_type': 'person', 'parts': ['country_code', 'postcode', 'house_number']},
-    {'name': 'company_name_city', 'not_type': 'person', 'parts': ['country_code', 'city_std', 'company_name_std']},
-] %}
+-- Blocking keys (macro identity_blocking_rules): records agreeing on one are compared field by field.
+-- Persons and organizations are blocked apart (a record of unknown type is blocked with both).
+{%- set blocking_rules = identity_blocking_rules() %}
 blocking_keys as (
     {%- for rule in blocking_rules %}
         select
             record_number,
+            party_type,
             '{{ rule["name"] }}' as blocking_rule,
             concat_ws('|', {{ rule['parts'] | join(', ') }}) as block_key
         from records
         where
-            coalesce(party_type, '') <> '{{ rule["not_type"] }}'
+            {{ "coalesce(party_type, '') <> '" ~ rule["not_type"] ~ "'" if rule["not_type"] else 'true' }}
             {%- for part in rule['parts'] %}
                 and {{ part }} is not null
             {%- endfor %}
@@ -84,7 +77,14 @@ blocked_pairs as (
             and left_keys.block_key = right_keys.block_key
             and left_keys.record_number < right_keys.record_number
     -- Oversized blocks (a key most records share) are skipped rather than compared all-to-all.
-    where left_keys.block_size <= {{ var('identity_max_block_size') }}
+    where
+        left_keys.block_size <= {{ var('identity_max_block_size') }}
+        -- A rule for both kinds of record still never pairs a person with an organization.
+        and (
+            left_keys.party_type is null
+            or right_keys.party_type is null
+            or left_keys.party_type = right_keys.party_type
+        )
 ),
 
 -- Records a steward decided on are compared whatever their keys (a decision on a record that no

@@ -24,7 +24,7 @@ usable_identifiers as (
     group by record_number
 ),
 
-final as (
+with_identifiers as (
     select
         party_records.record_number,
         party_records.source_record_key,
@@ -43,10 +43,42 @@ final as (
         usable_identifiers.phone_key,
         usable_identifiers.tax_id_key,
         usable_identifiers.national_id_key,
-        usable_identifiers.web_domain_keys
+        usable_identifiers.web_domain_keys,
+        -- Blocking keys that survive a typo: how the surname sounds, the email without its domain
+        -- (a shared mailbox's local part says nothing about who writes from it).
+        {{ soundex('party_records.last_name_std') }} as last_name_soundex,
+        case
+            when
+                split_part(usable_identifiers.email_key, '@', 1) not in (
+                    '{{ var("identity_role_mailboxes") | join("', '") }}'  -- noqa: LT05
+                )
+                then split_part(usable_identifiers.email_key, '@', 1)
+        end as email_local_part
     from party_records
     left join usable_identifiers
         on party_records.record_number = usable_identifiers.record_number
+),
+
+final as (
+    select
+        *,
+        -- How common each value is: the share of the other records with a value that have this one.
+        -- Agreeing on a rare surname or postcode is stronger evidence than agreeing on a common one
+        -- (term-frequency adjustment).
+        {%- for name, parts in [
+            ('full_name', ['first_name_std', 'last_name_std']),
+            ('company_name', ['company_name_std']),
+            ('postcode', ['country_code', 'postcode']),
+            ('city', ['country_code', 'city_std']),
+        ] %}
+            {%- set present = parts | join(' is not null and ') ~ ' is not null' %}
+            case
+                when {{ present }} then
+                    (count(*) over (partition by {{ parts | join(', ') }}) - 1)
+                    / greatest(count(*) filter (where {{ present }}) over () - 1, 1)
+            end as {{ name }}_frequency{{ ',' if not loop.last }}
+        {%- endfor %}
+    from with_identifiers
 )
 
 select * from final

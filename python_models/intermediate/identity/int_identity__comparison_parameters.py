@@ -1,0 +1,16 @@
+"""Fellegi-Sunter parameters learned from the data, one row per comparison level (logic: custseg.identity_em)."""
+
+from custseg.identity_em import train_from_relations
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    return train_from_relations(
+        dbt.ref("int_identity__comparison_levels"),
+        dbt.ref("int_identity__training_rules"),
+        dbt.ref("int_identity__comparison_patterns"),
+        dbt.ref("int_identity__random_pair_comparisons"),
+        dbt.ref("int_identity__comparable_records"),
+        dbt.config.get("max_iterations"),
+        dbt.config.get("tolerance"),
+    ).parameters
