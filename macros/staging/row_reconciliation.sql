@@ -1,7 +1,8 @@
 {% macro row_reconciliation(raw_tables) %}
     {#-
         Body of the load audit: per raw table, rows in (base model), staged (stg_ model) and
-        quarantined (the source's quarantine model), by kind.
+        quarantined (the source's quarantine model), by kind; and the optional values of staged rows that
+        were set to null (int_raw_field_issues).
         raw_tables: list of (source, table) pairs.
     -#}
 with
@@ -22,6 +23,10 @@ with
 ),
 
 {% endfor %}
+field_issues as (
+    select * from {{ ref('int_raw_field_issues') }}
+),
+
 counts as (
     {%- for source_name, table_name in raw_tables %}
     select
@@ -44,7 +49,15 @@ counts as (
         (
             select count(*) from {{ source_name }}__quarantine
             where source_table = '{{ table_name }}' and rejection_reason in ('malformed_row', 'invalid_encoding')
-        ) as unreadable_rows
+        ) as unreadable_rows,
+        (
+            select count(*) from field_issues
+            where source_name = '{{ source_name }}' and source_table = '{{ table_name }}'
+        ) as field_issues,
+        (
+            select count(distinct source_record_key) from field_issues
+            where source_name = '{{ source_name }}' and source_table = '{{ table_name }}'
+        ) as rows_staged_with_field_issues
     {%- if not loop.last %}
     union all
     {%- endif %}
@@ -62,7 +75,9 @@ final as (
         exact_duplicates_removed,
         duplicate_keys_set_aside,
         unreadable_rows,
-        rows_quarantined - exact_duplicates_removed - duplicate_keys_set_aside as invalid_rows
+        rows_quarantined - exact_duplicates_removed - duplicate_keys_set_aside as invalid_rows,
+        field_issues,
+        rows_staged_with_field_issues
     from counts
 )
 

@@ -1,5 +1,9 @@
 """Malformed raw rows never crash the build and are never lost: each is staged or quarantined with a reason.
 
+A value that does not convert, or a date out of range, quarantines its row only in a column the contract
+requires; in an optional column the row is staged with the value set to null, and the value is listed in
+the source's field issues model with its reason.
+
 For every raw table of the contract the test writes a CSV file with a few good rows and malformed rows of
 every kind (bad encodings, a byte-order mark, wrong types, blank ids, duplicate ids, absurd dates and
 amounts, ragged and badly quoted lines, control characters, very long values and lines, blank lines), then
@@ -37,10 +41,12 @@ READER_MAX_LINE_BYTES = 2_000_000
 
 @dataclass(frozen=True)
 class Staged:
-    """The row reaches the staging model under `key`, holding these values (staging column -> value)."""
+    """The row reaches the staging model under `key`, holding these values (staging column -> value), with
+    these field issues: (raw column, raw value as text, reason) of each optional value set to null."""
 
     key: str
     values: dict[str, object]
+    issues: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -212,11 +218,13 @@ SPECS: dict[str, Spec] = {
     ),
 }
 
-# Values that are no value of the column's type at all: unparseable_value.
+# Values that are no value of the column's type at all: unparseable_value. Dates are read day first (the
+# default of var date_day_order), so 01/15/2026 is no date; dots are always day first.
 UNPARSEABLE = {
-    "date": ["2026-02-30", "2026-13-01", "15/01/2026", "01/15/2026", "Jan 15 2026", "20260115", "0000-00-00",
-             "-0001-01-01", "epoch", "infinity", "yesterday", "n/a"],
-    "timestamp": ["2026-02-30 10:00:00", "2026-01-15 25:00:00", "15/01/2026 10:00", "1700000000", "epoch", "infinity", "now"],
+    "date": ["2026-02-30", "2026-13-01", "01/15/2026", "31/02/2026", "15.13.2026", "15/01/26", "Jan 15 2026",
+             "2026011", "0000-00-00", "-0001-01-01", "epoch", "infinity", "yesterday", "n/a"],
+    "timestamp": ["2026-02-30 10:00:00", "2026-01-15 25:00:00", "01/15/2026 10:00", "15/01/2026 10h00", "1700000000",
+                  "epoch", "infinity", "now"],
     "integer": ["abc", "1e30", "9.5", "2.5", "NaN", "inf", "1,000", "0x10", "12 users", "99999999999"],
     "decimal": ["abc", "1e30", "-1e30", "NaN", "inf", "-inf", "Infinity", "1,234.56", "1.234,56", "$12.50", "€12",
                 "12 EUR", "0x1A", "--5", "12.5.1"],
@@ -231,9 +239,14 @@ def same_value_spellings(kind: str, good: str) -> list[str]:
     """Other spellings of a good value that staging reads as that same value."""
     if kind == "date":
         year, month, day = good.split("-")
-        return [f"{year}/{month}/{day}", f"{year}-{int(month)}-{int(day)}", f"{good}T10:30:00", f" {good} "]
+        return [f"{year}/{month}/{day}", f"{year}-{int(month)}-{int(day)}", f"{good}T10:30:00", f" {good} ",
+                f"{year}{month}{day}", f"{day}/{month}/{year}", f"{int(day)}/{int(month)}/{year}", f"{day}-{month}-{year}",
+                f"{day}.{month}.{year}"]
     if kind == "timestamp":
-        return [good.replace(" ", "T"), good.replace(" ", "T") + "Z", f" {good} "]
+        day_part, time_part = good.split(" ")
+        year, month, day = day_part.split("-")
+        return [good.replace(" ", "T"), good.replace(" ", "T") + "Z", f" {good} ", f"{day}/{month}/{year} {time_part}",
+                f"{day}.{month}.{year} {time_part}"]
     if kind == "integer":
         return [f"{good}.0", f" {good} ", f"+{good}"]
     if kind == "decimal":
@@ -270,10 +283,10 @@ class CsvFile(PlantedFile):
         row = {name: column.raw for name, column in self.spec.good.items()} | {self.spec.key: key} | overrides
         return render([row.get(c.name, "") for c in self.table.columns])
 
-    def staged(self, key: str, **overrides: object) -> Staged:
-        """A good row staged under `key`, with some staging columns holding other values."""
+    def staged(self, key: str, issues: tuple[tuple[str, str, str], ...] = (), **overrides: object) -> Staged:
+        """A good row staged under `key`, with some staging columns holding other values, and field issues."""
         values = {column.staging: column.staged for column in self.spec.good.values()}
-        return Staged(key, values | {self.spec.key: key} | overrides)
+        return Staged(key, values | {self.spec.key: key} | overrides, issues)
 
     def text_staged(self, text: str) -> dict[str, object]:
         return {self.spec.good[self.spec.text_column].staging: text.lower() if self.spec.lower_cases_text else text}
@@ -369,25 +382,30 @@ def plant_csv_rows(table: RawTable) -> CsvFile:
         key = f.tag()
         f.add(f.record(key, **{spec.text_column: "L" * READER_MAX_LINE_BYTES}), Quarantined("malformed_row", key))
     # The header again, as when two exports are concatenated: its names are no values.
-    f.add(render([c.name for c in table.columns]), Quarantined("unparseable_value", f'"{spec.key}":"{spec.key}"'))
+    f.add(render([c.name for c in table.columns]), Quarantined("repeated_header", f'"{spec.key}":"{spec.key}"'))
 
     # Each typed column: values of no kind of the type, absurd dates, other spellings of the good value, blanks.
+    # A bad value quarantines its row in a required column; in an optional one it is null and listed.
     for name, column in spec.good.items():
         kind = f.kinds[name]
         if kind == "varchar":
             continue
+        required = next(c.required for c in table.columns if c.name == name)
         for values, reason in [(UNPARSEABLE[kind], "unparseable_value"), (EARLY.get(kind, []), "implausible_date"),
                                (LATE.get(kind, []), "future_date")]:
             for value in values:
                 key = f.tag()
-                f.add(f.record(key, **{name: value}), Quarantined(reason, key))
+                if required:
+                    f.add(f.record(key, **{name: value}), Quarantined(reason, key))
+                else:
+                    f.add(f.record(key, **{name: value}), f.staged(key, ((name, value, reason),), **{column.staging: None}))
         for value in same_value_spellings(kind, column.raw):
             key = f.tag()
             f.add(f.record(key, **{name: value}), f.staged(key))
         key = f.tag()
         if name == spec.date_key:
             f.add(f.record(key, **{name: "   "}), Quarantined("missing_key", key))
-        elif next(c.required for c in table.columns if c.name == name):
+        elif required:
             f.add(f.record(key, **{name: "   "}), Quarantined("missing_required_value", key))
         else:
             f.add(f.record(key, **{name: "   "}), f.staged(key, **{column.staging: None}))
@@ -406,13 +424,16 @@ def plant_csv_rows(table: RawTable) -> CsvFile:
 # Parquet: one physical type per column for the whole file, each a wrong one (ids are 64-bit integers).
 PARQUET_TYPES = {"integer": pa.float64(), "decimal": pa.float64(), "double": pa.string(), "date": pa.timestamp("us"),
                  "timestamp": pa.date32(), "varchar": pa.string()}
-# Values of those physical types that are no value of the contract's type, or absurd.
+# Values of those physical types that are no value of the contract's type, or absurd: (value, reason, the
+# value as text in the raw row's JSON, as a field issue lists it).
 PARQUET_WRONG = {
-    "integer": [(9.5, "unparseable_value"), (float("nan"), "unparseable_value")],
-    "decimal": [(1e30, "unparseable_value"), (float("-inf"), "unparseable_value"), (float("nan"), "unparseable_value")],
-    "double": [("abc", "unparseable_value"), ("NaN", "unparseable_value")],
-    "date": [(dt.datetime(1, 1, 1), "implausible_date"), (dt.datetime(9999, 12, 31, 23, 59), "future_date")],
-    "timestamp": [(dt.date(1, 1, 1), "implausible_date"), (dt.date(9999, 12, 31), "future_date")],
+    "integer": [(9.5, "unparseable_value", "9.5"), (float("nan"), "unparseable_value", "NaN")],
+    "decimal": [(1e30, "unparseable_value", "1e30"), (float("-inf"), "unparseable_value", "-Infinity"),
+                (float("nan"), "unparseable_value", "NaN")],
+    "double": [("abc", "unparseable_value", "abc"), ("NaN", "unparseable_value", "NaN")],
+    "date": [(dt.datetime(1, 1, 1), "implausible_date", "0001-01-01 00:00:00"),
+             (dt.datetime(9999, 12, 31, 23, 59), "future_date", "9999-12-31 23:59:00")],
+    "timestamp": [(dt.date(1, 1, 1), "implausible_date", "0001-01-01"), (dt.date(9999, 12, 31), "future_date", "9999-12-31")],
 }
 
 
@@ -440,13 +461,13 @@ class ParquetFile(PlantedFile):
                 values[name] = text
         return values | overrides
 
-    def staged(self, key: int, **overrides: object) -> Staged:
+    def staged(self, key: int, issues: tuple[tuple[str, str, str], ...] = (), **overrides: object) -> Staged:
         """A good row as staged: a date-only timestamp is midnight."""
         values: dict[str, object] = {}
         for name, column in self.spec.good.items():
             midnight = self.kinds[name] == "timestamp" and isinstance(column.staged, dt.datetime)
             values[column.staging] = dt.datetime.combine(column.staged.date(), dt.time()) if midnight else column.staged
-        return Staged(str(key), values | {self.spec.key: str(key)} | overrides)
+        return Staged(str(key), values | {self.spec.key: str(key)} | overrides, issues)
 
     def add(self, values: dict[str, object], fate: Staged | Quarantined) -> None:
         self.rows.append(Planted(fate, values=values))
@@ -477,9 +498,13 @@ def plant_parquet_rows(table: RawTable) -> ParquetFile:
     f.add(f.row(None, **{spec.tag_column: float(tag) if f.kinds[spec.tag_column] == "integer" else str(tag)}),
           Quarantined("missing_key", str(tag)))
     for name, column in spec.good.items():
-        for value, reason in PARQUET_WRONG.get(f.kinds[name], []):
+        required = next(c.required for c in table.columns if c.name == name)
+        for value, reason, raw_text in PARQUET_WRONG.get(f.kinds[name], []):
             key = f.tag()
-            f.add(f.row(key, **{name: value}), Quarantined(reason, f'"{spec.key}":{key}'))
+            if required:
+                f.add(f.row(key, **{name: value}), Quarantined(reason, f'"{spec.key}":{key}'))
+            else:
+                f.add(f.row(key, **{name: value}), f.staged(key, ((name, raw_text, reason),), **{column.staging: None}))
         if f.kinds[name] == "decimal":  # binary floating-point noise is rounded to cents
             key = f.tag()
             f.add(f.row(key, **{name: 0.1 + 0.2}), f.staged(key, **{column.staging: Decimal("0.30")}))
@@ -560,6 +585,31 @@ def assert_every_row_has_its_fate(result: Build, planted: dict[str, list[Planted
             assert [reason for reason, raw_record in rejected if fate.locator in raw_record] == [fate.reason], (name, fate)
 
 
+def assert_field_issues_land_where_planted(result: Build, planted: dict[str, list[Planted]]) -> None:
+    """Every optional value planted bad is listed once, under its staged row, with its raw text and reason;
+    nothing else is listed, and the load audit counts them."""
+    for name, table in raw_tables().items():
+        spec = SPECS[name]
+        expected = {
+            (f"{fate.key}|{fate.values[spec.date_key]}" if spec.date_key else fate.key, column, raw_value, reason)
+            for row in planted[name] if isinstance(fate := row.fate, Staged)
+            for column, raw_value, reason in fate.issues
+        }
+        typed_optional = {c.name for c in table.columns if not c.required and c.data_type != "varchar"}
+        assert {column for _, column, _, _ in expected} == typed_optional, name  # every optional typed column is planted
+        counted = result.query(
+            f"select field_issues from main.int_raw_row_reconciliation where raw_table_id = '{table.source}__{table.table}'"
+        )[0][0]
+        assert counted == len(expected), name
+        if not typed_optional:  # surveys: every typed column is required, so it has no field issues model
+            continue
+        listed = result.query(
+            f"select source_record_key, column_name, raw_value, issue_reason from main.stg_{table.source}__field_issues "
+            f"where source_table = '{table.table}'"
+        )
+        assert len(listed) == len(set(listed)) and set(listed) == expected, (name, set(listed) ^ expected)
+
+
 def assert_unreadable_records_keep_their_text(result: Build, planted: dict[str, list[Planted]]) -> None:
     for name, table in raw_tables().items():
         unreadable = [row for row in planted[name] if isinstance(row.fate, Quarantined) and row.fate.reason in UNREADABLE_REASONS]
@@ -593,6 +643,7 @@ def test_malformed_csv_rows_are_staged_or_quarantined_and_none_is_lost(tmp_path:
     result, planted, rows_in = build_malformed_folder(tmp_path, "csv")
     assert_rows_in_equal_rows_staged_plus_quarantined(result, planted, rows_in)
     assert_every_row_has_its_fate(result, planted)
+    assert_field_issues_land_where_planted(result, planted)
     assert_unreadable_records_keep_their_text(result, planted)
 
 
@@ -605,6 +656,7 @@ def test_parquet_columns_of_the_wrong_type_are_staged_or_quarantined_and_none_is
     result, planted, rows_in = build_malformed_folder(tmp_path, "parquet", "--select", "+int_raw_row_reconciliation")
     assert_rows_in_equal_rows_staged_plus_quarantined(result, planted, rows_in)
     assert_every_row_has_its_fate(result, planted)
+    assert_field_issues_land_where_planted(result, planted)
     for name, table in raw_tables().items():
         records = [json.loads(raw_record) for (raw_record,) in result.query(
             f"select raw_record from main.stg_{table.source}__quarantine "

@@ -1,4 +1,5 @@
--- Every raw CRM customer row, typed and normalized, with the reason it cannot be staged (null when it can).
+-- Every raw CRM customer row, typed and normalized, with the reason it cannot be staged (null when it can)
+-- and, for each optional typed value that cannot be kept, why (the value is then null).
 with
 
 raw_rows as (
@@ -11,6 +12,36 @@ with_country as (
         *,
         {{ normalize_country_code('country') }} as normalized_country_code
     from raw_rows
+),
+
+-- Each typed value converted once from what arrived.
+parsed as (
+    select
+        *,
+        {{ parse_date('birth_date') }} as parsed_birth_date,
+        {{ parse_timestamp('created_at') }} as parsed_created_at,
+        {{ parse_timestamp('updated_at') }} as parsed_updated_at
+    from with_country
+),
+
+-- Every typed column is optional: a value that cannot be kept is set to null and listed, the row staged.
+checked as (
+    select
+        *,
+        {{ field_issue('birth_date', 'date', 'parsed_birth_date') }} as birth_date_issue,
+        {{ field_issue('created_at', 'timestamp', 'parsed_created_at') }} as created_at_issue,
+        {{ field_issue('updated_at', 'timestamp', 'parsed_updated_at') }} as updated_at_issue
+    from parsed
+),
+
+-- The optional values as staged: null where they cannot be kept.
+kept as (
+    select
+        *,
+        case when birth_date_issue is null then parsed_birth_date end as kept_birth_date,
+        case when created_at_issue is null then parsed_created_at end as kept_created_at,
+        case when updated_at_issue is null then parsed_updated_at end as kept_updated_at
+    from checked
 ),
 
 typed as (
@@ -38,37 +69,28 @@ typed as (
         {{ is_malformed_email('email') }} as is_email_malformed,
 
         -- dates
-        try_cast(birth_date as date) as birth_date,
+        kept_birth_date as birth_date,
 
         -- timestamps
-        try_cast(created_at as timestamp) as created_at,
-        try_cast(updated_at as timestamp) as updated_at,
+        kept_created_at as created_at,
+        kept_updated_at as updated_at,
+
+        -- why an optional value was set to null (null when it was kept), by raw column
+        birth_date_issue,
+        created_at_issue,
+        updated_at_issue,
 
         -- lineage of the raw row
         case
             when copy_number > 1 then 'exact_duplicate'
             -- A record of the CSV file that the reader could not split into columns or decode.
             when unreadable_reason is not null then unreadable_reason
+            when {{ is_repeated_header('crm_customer_id') }} then 'repeated_header'
             when {{ clean_text('crm_customer_id') }} is null then 'missing_key'
-            when
-                {{ is_unparseable('birth_date', 'date') }}
-                or {{ is_unparseable('created_at', 'timestamp') }}
-                or {{ is_unparseable('updated_at', 'timestamp') }}
-                then 'unparseable_value'
-            when
-                try_cast(birth_date as date) > {{ max_valid_date() }}
-                or try_cast(created_at as timestamp) > {{ max_valid_date() }} + interval 1 day
-                or try_cast(updated_at as timestamp) > {{ max_valid_date() }} + interval 1 day
-                then 'future_date'
-            when
-                try_cast(birth_date as date) < {{ min_valid_date() }}
-                or try_cast(created_at as timestamp) < {{ min_valid_date() }}
-                or try_cast(updated_at as timestamp) < {{ min_valid_date() }}
-                then 'implausible_date'
         end as row_rejection_reason,
         copy_number,
         raw_record
-    from with_country
+    from kept
 ),
 
 final as (

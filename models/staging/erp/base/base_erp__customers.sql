@@ -1,4 +1,5 @@
--- Every raw ERP customer row, typed, with the reason it cannot be staged (null when it can).
+-- Every raw ERP customer row, typed, with the reason it cannot be staged (null when it can) and, for each
+-- optional typed value that cannot be kept, why (the value is then null).
 with
 
 raw_rows as (
@@ -11,6 +12,39 @@ with_country as (
         *,
         {{ normalize_country_code('country_code') }} as normalized_country_code
     from raw_rows
+),
+
+-- Each typed value converted once from what arrived.
+parsed as (
+    select
+        *,
+        try_cast(payment_terms_days as integer) as parsed_payment_terms_days,
+        try_cast(credit_limit as decimal(18, 2)) as parsed_credit_limit,
+        {{ parse_date('created_on') }} as parsed_created_on,
+        {{ parse_timestamp('last_modified_at') }} as parsed_last_modified_at
+    from with_country
+),
+
+-- Every typed column is optional: a value that cannot be kept is set to null and listed, the row staged.
+checked as (
+    select
+        *,
+        {{ field_issue('payment_terms_days', 'integer', 'parsed_payment_terms_days') }} as payment_terms_days_issue,
+        {{ field_issue('credit_limit', 'decimal(18, 2)', 'parsed_credit_limit') }} as credit_limit_issue,
+        {{ field_issue('created_on', 'date', 'parsed_created_on') }} as created_on_issue,
+        {{ field_issue('last_modified_at', 'timestamp', 'parsed_last_modified_at') }} as last_modified_at_issue
+    from parsed
+),
+
+-- The optional values as staged: null where they cannot be kept.
+kept as (
+    select
+        *,
+        case when payment_terms_days_issue is null then parsed_payment_terms_days end as kept_payment_terms_days,
+        case when credit_limit_issue is null then parsed_credit_limit end as kept_credit_limit,
+        case when created_on_issue is null then parsed_created_on end as kept_created_on,
+        case when last_modified_at_issue is null then parsed_last_modified_at end as kept_last_modified_at
+    from checked
 ),
 
 typed as (
@@ -30,44 +64,37 @@ typed as (
         normalized_country_code as country_code,
 
         -- numerics
-        try_cast(payment_terms_days as integer) as payment_terms_days,
-        try_cast(credit_limit as decimal(18, 2)) as credit_limit,
+        kept_payment_terms_days as payment_terms_days,
+        kept_credit_limit as credit_limit,
 
         -- booleans
         {{ is_malformed_email('email') }} as is_email_malformed,
 
         -- dates
-        try_cast(created_on as date) as opened_date,
+        kept_created_on as opened_date,
 
         -- timestamps
-        try_cast(last_modified_at as timestamp) as updated_at,
+        kept_last_modified_at as updated_at,
+
+        -- why an optional value was set to null (null when it was kept), by raw column
+        payment_terms_days_issue,
+        credit_limit_issue,
+        created_on_issue,
+        last_modified_at_issue,
 
         -- lineage of the raw row
         case
             when copy_number > 1 then 'exact_duplicate'
             -- A record of the CSV file that the reader could not split into columns or decode.
             when unreadable_reason is not null then unreadable_reason
+            when {{ is_repeated_header('erp_customer_id') }} then 'repeated_header'
             when {{ clean_text('erp_customer_id') }} is null then 'missing_key'
             when {{ clean_text('customer_name') }} is null then 'missing_required_value'
-            when
-                {{ is_unparseable('payment_terms_days', 'integer') }}
-                or {{ is_unparseable('credit_limit', 'decimal(18, 2)') }}
-                or {{ is_unparseable('created_on', 'date') }}
-                or {{ is_unparseable('last_modified_at', 'timestamp') }}
-                then 'unparseable_value'
-            when
-                try_cast(created_on as date) > {{ max_valid_date() }}
-                or try_cast(last_modified_at as timestamp) > {{ max_valid_date() }} + interval 1 day
-                then 'future_date'
-            when
-                try_cast(created_on as date) < {{ min_valid_date() }}
-                or try_cast(last_modified_at as timestamp) < {{ min_valid_date() }}
-                then 'implausible_date'
-            when try_cast(credit_limit as decimal(18, 2)) < 0 then 'negative_amount'
+            when kept_credit_limit < 0 then 'negative_amount'
         end as row_rejection_reason,
         copy_number,
         raw_record
-    from with_country
+    from kept
 ),
 
 final as (
