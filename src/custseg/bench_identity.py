@@ -71,6 +71,7 @@ class ToolResult:
     seconds: list[float] = field(default_factory=list)
     accuracy: dict = field(default_factory=dict)
     by_kind: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def _dbt(args: list[str], raw: Path, warehouse: Path, target: Path) -> float:
@@ -86,7 +87,8 @@ def _dbt(args: list[str], raw: Path, warehouse: Path, target: Path) -> float:
     return seconds
 
 
-def _splink(python: str, records: Path, out: Path, threads: int, config: str) -> float:
+def _splink(python: str, records: Path, out: Path, threads: int, config: str) -> tuple[float, list[str]]:
+    """Splink's wall time, and the notes it printed (EM sessions it could not finish)."""
     env = {**os.environ, "PYTHONPATH": str(PROJECT_DIR / "src")}
     done = subprocess.run([python, "-m", "custseg.splink_reference", "--records", str(records), "--out", str(out),
                            "--threads", str(threads), "--config", config],
@@ -96,7 +98,8 @@ def _splink(python: str, records: Path, out: Path, threads: int, config: str) ->
     match = re.search(r"([0-9.]+) s\s*$", done.stdout.strip())
     if not match:
         raise RuntimeError(f"Splink printed no time:\n{done.stdout[-2000:]}")
-    return float(match.group(1))
+    notes = [line for line in done.stdout.splitlines() if line.startswith("splink: EM session skipped")]
+    return float(match.group(1)), notes
 
 
 def prepare(dataset: str, tmp: Path, customers: int, seed: int, data: Path | None, bench_python: str | None) -> Path:
@@ -183,6 +186,7 @@ def report(dataset: str, label: str, records_in: int, all_true_pairs: int, recor
         lines.append(f"  Splink over-merged {theirs.accuracy['over_merged_entities']:,}, under-merged "
                      f"{theirs.accuracy['under_merged_entities']:,}; time ratio project / Splink "
                      f"{statistics.median(ours.seconds) / statistics.median(theirs.seconds):.2f}")
+        lines.extend(f"  {note}" for note in theirs.notes)
     if blocking:
         lines.append(f"  candidate pairs {blocking['candidate_pairs']:,} ({blocking['candidate_pairs_per_record']:.2f} "
                      f"per record); blocking recall {blocking['recall']:.4f} "
@@ -226,7 +230,9 @@ def bench_dataset(dataset: str, folder: Path, tmp: Path, runs: int, splink_pytho
         clusters = work / "splink_clusters.parquet"
         config = "febrl" if dataset.startswith("febrl") else "generated"
         for run in range(runs):
-            theirs.seconds.append(_splink(splink_python, records_file, clusters, threads, config))
+            seconds, notes = _splink(splink_python, records_file, clusters, threads, config)
+            theirs.seconds.append(seconds)
+            theirs.notes = notes
             print(f"{dataset} run {run + 1}: Splink {theirs.seconds[-1]:.1f} s", flush=True)
         splink_sql = (
             f"select cast(cluster_id as varchar) as customer_id, split_part(source_record_key, ':', 1) as "
