@@ -27,11 +27,20 @@ PERIODS ?= 2026-08-31 2026-09-30 2026-10-31
 PERIODS_DIR := data/periods
 BENCH_CUSTOMERS ?= 1000000
 BENCH_RUNS ?= 3
+# Identity resolution is benchmarked at each of these scales (default and cross-system shapes).
+BENCH_IDENTITY_CUSTOMERS ?= 100000 $(BENCH_CUSTOMERS)
+# make identity-reference: the cross-system shape at this scale, beside FEBRL 1 and 2.
+IDENTITY_REFERENCE_CUSTOMERS ?= 5000
+# make bench-smoke (part of make test): every benchmark once at this tiny scale, no timing figures judged.
+# The cross-system shape runs the same code as generated data (its derivation is unit-tested): left out
+# to keep make test short, add it here to smoke it too.
+BENCH_SMOKE_CUSTOMERS ?= 300
+BENCH_SMOKE_DATASETS ?= generated febrl1
 export DBT_PROFILES_DIR := $(CURDIR)
 export GX_ANALYTICS_ENABLED := False
 export DO_NOT_TRACK := 1
 
-.PHONY: build test venv sample dbt-build periods pytest lint quality docs browser bench identity-accuracy segmentation-accuracy clean lock
+.PHONY: build test venv sample dbt-build periods pytest lint quality docs browser bench bench-smoke identity-reference identity-accuracy segmentation-accuracy clean lock
 
 # Splink, the identity benchmark's reference, lives in its own environment (bench only).
 BENCH_VENV := .venv-bench
@@ -54,10 +63,10 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $(STAMP)
 
-$(BENCH_STAMP): requirements-bench.lock
+# Installed with the project environment's uv; bytecode compiled, as every benchmark starts fresh processes.
+$(BENCH_STAMP): requirements-bench.lock | $(STAMP)
 	$(PYTHON) -m venv $(BENCH_VENV)
-	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check uv==0.13.8
-	$(BENCH_VENV)/bin/uv pip install --quiet --python $(BENCH_VENV)/bin/python -r requirements-bench.lock
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BENCH_VENV)/bin/python -r requirements-bench.lock
 	touch $(BENCH_STAMP)
 
 $(REF_STAMP): requirements-reference.lock | $(STAMP)
@@ -156,15 +165,32 @@ browser:
 	else echo "The docs check needs Chromium: install Debian's package (sudo apt-get install chromium) or set SEG_CHROMIUM to a Chromium binary." >&2; exit 1; fi
 
 # Speed and memory at scale, medians of several runs (see README, Performance): the generator, then
-# identity resolution beside Splink 5 on the same records.
+# identity resolution beside Splink 5 on FEBRL 1 and 2 and on generated customers at each scale of
+# BENCH_IDENTITY_CUSTOMERS, in the default shape and the cross-system shape (ERP without identifiers).
+IDENTITY_BENCH := $(BIN)/python -m custseg.bench_identity --splink-python $(BENCH_VENV)/bin/python
 bench: $(STAMP) $(BENCH_STAMP)
 	$(BIN)/python -m custseg.bench --customers $(BENCH_CUSTOMERS) --runs $(BENCH_RUNS)
-	$(BIN)/python -m custseg.bench_identity --customers $(BENCH_CUSTOMERS) --runs $(BENCH_RUNS) \
-		--splink-python $(BENCH_VENV)/bin/python
+	$(IDENTITY_BENCH) --datasets febrl1 febrl2 --runs $(BENCH_RUNS)
+	for n in $(BENCH_IDENTITY_CUSTOMERS); do \
+		$(IDENTITY_BENCH) --datasets generated cross-system --customers $$n --runs $(BENCH_RUNS) || exit 1; \
+	done
 
-# Pairwise precision and recall of the crosswalk against the sample's ground truth.
+# Accuracy of identity resolution beside Splink, one run each, no timing medians: FEBRL 1 and 2 and
+# the cross-system shape of IDENTITY_REFERENCE_CUSTOMERS generated customers.
+identity-reference: $(STAMP) $(BENCH_STAMP)
+	$(IDENTITY_BENCH) --datasets febrl1 febrl2 cross-system --customers $(IDENTITY_REFERENCE_CUSTOMERS) --runs 1
+
+# Every benchmark once at a tiny scale, so that none of them rots between runs of make bench: fails
+# when one crashes; its timings are printed, never judged.
+bench-smoke: $(STAMP) $(BENCH_STAMP)
+	$(BIN)/python -m custseg.bench --customers $(BENCH_SMOKE_CUSTOMERS) --runs 1
+	$(IDENTITY_BENCH) --datasets $(BENCH_SMOKE_DATASETS) --customers $(BENCH_SMOKE_CUSTOMERS) --runs 1
+
+# Pairwise precision and recall of the crosswalk against the sample's ground truth, per kind of pair,
+# and the blocking recall (the share of true pairs that were compared at all).
 identity-accuracy: dbt-build
-	$(BIN)/python -m custseg.identity_accuracy --warehouse $(SEG_WAREHOUSE_PATH) --truth $(SAMPLE_DIR)/truth
+	$(BIN)/python -m custseg.identity_accuracy --warehouse $(SEG_WAREHOUSE_PATH) --truth $(SAMPLE_DIR)/truth \
+		--by-pair-type --blocking
 
 # Adjusted Rand index of the cluster segments against the planted segments of the sample.
 segmentation-accuracy: dbt-build
@@ -176,11 +202,11 @@ btyd-reference: $(STAMP) $(REF_STAMP)
 	$(BIN)/python -m custseg.btyd_check --reference $(BTYD_REFERENCE_DIR)
 
 # Everything the project checks; works on a fresh clone (it sets up what it needs). After the build,
-# pytest, the linters and the BTYD reference run side by side, each target's output printed whole when
-# it ends; then the GX suites on the built warehouse. The build comes first so that a broken project
+# pytest, the linters, the BTYD reference and the benchmarks' smoke run run side by side (three at a
+# time), each target's output printed whole when it ends; then the GX suites on the built warehouse. The build comes first so that a broken project
 # fails fast. The docs site is checked in Chromium by pytest, on its own builds.
 test: dbt-build
-	$(MAKE) --no-print-directory --output-sync=target -j3 pytest lint btyd-reference
+	$(MAKE) --no-print-directory --output-sync=target -j3 pytest lint btyd-reference bench-smoke
 	$(QUALITY)
 
 clean:
