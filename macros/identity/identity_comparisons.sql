@@ -8,9 +8,9 @@
         computes the levels.
     -#}
     {{ return([
-        {'name': 'person_name', 'levels': [0, 1, 2, 3, 4], 'exact_level': 4,
+        {'name': 'person_name', 'levels': [0, 1, 2, 3, 4, 5, 6], 'exact_level': 6,
             'exact_key': ['first_name_std', 'last_name_std'], 'not_type': 'organization',
-            'term_frequency': {4: 'full_name_frequency'}},
+            'term_frequency': {6: 'full_name_frequency'}},
         {'name': 'company_name', 'levels': [0, 1, 2, 3], 'exact_level': 3,
             'exact_key': ['company_name_std'], 'not_type': 'person',
             'term_frequency': {3: 'company_name_frequency'}},
@@ -42,13 +42,16 @@
             or {{ right }}.first_name_std is null or {{ right }}.last_name_std is null
             or {{ left }}.party_type = 'organization' or {{ right }}.party_type = 'organization' then -1
         when {{ left }}.first_name_std = {{ right }}.first_name_std
-            and {{ left }}.last_name_std = {{ right }}.last_name_std then 4
+            and {{ left }}.last_name_std = {{ right }}.last_name_std then 6
         when {{ left }}.first_name_std = {{ right }}.last_name_std
-            and {{ left }}.last_name_std = {{ right }}.first_name_std then 3
+            and {{ left }}.last_name_std = {{ right }}.first_name_std then 5
         when jaro_winkler_similarity({{ left }}.first_name_std, {{ right }}.first_name_std) >= 0.92
-            and jaro_winkler_similarity({{ left }}.last_name_std, {{ right }}.last_name_std) >= 0.92 then 2
+            and jaro_winkler_similarity({{ left }}.last_name_std, {{ right }}.last_name_std) >= 0.92 then 4
         when jaro_winkler_similarity({{ left }}.last_name_std, {{ right }}.last_name_std) >= 0.92
-            and left({{ left }}.first_name_std, 1) = left({{ right }}.first_name_std, 1) then 1
+            and left({{ left }}.first_name_std, 1) = left({{ right }}.first_name_std, 1) then 3
+        -- One name alike, the other not: a relative, or a name changed or mistyped beyond recognition.
+        when jaro_winkler_similarity({{ left }}.last_name_std, {{ right }}.last_name_std) >= 0.92 then 2
+        when jaro_winkler_similarity({{ left }}.first_name_std, {{ right }}.first_name_std) >= 0.92 then 1
         else 0
     end as person_name_level,
     case

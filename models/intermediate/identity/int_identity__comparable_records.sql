@@ -65,19 +65,30 @@ final as (
         -- How common each value is: the share of the other records with a value that have this one.
         -- Agreeing on a rare surname or postcode is stronger evidence than agreeing on a common one
         -- (term-frequency adjustment).
-        {%- for name, parts in [
-            ('full_name', ['first_name_std', 'last_name_std']),
-            ('company_name', ['company_name_std']),
-            ('postcode', ['country_code', 'postcode']),
-            ('city', ['country_code', 'city_std']),
-        ] %}
-            {%- set present = parts | join(' is not null and ') ~ ' is not null' %}
-            case
-                when {{ present }} then
-                    (count(*) over (partition by {{ parts | join(', ') }}) - 1)
-                    / greatest(count(*) filter (where {{ present }}) over () - 1, 1)
-            end as {{ name }}_frequency{{ ',' if not loop.last }}
-        {%- endfor %}
+        case
+            when first_name_std is not null and last_name_std is not null
+                then
+                    (count(*) over (partition by first_name_std, last_name_std) - 1)
+                    / greatest(count(first_name_std || ' ' || last_name_std) over () - 1, 1)
+        end as full_name_frequency,
+        case
+            when company_name_std is not null
+                then
+                    (count(*) over (partition by company_name_std) - 1)
+                    / greatest(count(company_name_std) over () - 1, 1)
+        end as company_name_frequency,
+        case
+            when country_code is not null and postcode is not null
+                then
+                    (count(*) over (partition by country_code, postcode) - 1)
+                    / greatest(count(country_code || postcode) over () - 1, 1)
+        end as postcode_frequency,
+        case
+            when country_code is not null and city_std is not null
+                then
+                    (count(*) over (partition by country_code, city_std) - 1)
+                    / greatest(count(country_code || city_std) over () - 1, 1)
+        end as city_frequency
     from with_identifiers
 )
 

@@ -39,8 +39,8 @@ levels as (
                 '{{ comparison["name"] }}' as comparison_name,
                 {{ level }} as comparison_level,
                 {{ 'true' if level == comparison['exact_level'] else 'false' }} as is_exact_level,
-                {{ "'" ~ comparison['term_frequency'][level] ~ "'" if level in comparison['term_frequency'] else 'null' }}
-                    as term_frequency_column
+                {%- set frequency_column = comparison['term_frequency'].get(level) %}
+                {{ "'" ~ frequency_column ~ "'" if frequency_column else 'null' }} as term_frequency_column
             {{- '\n    union all' if not loop.last }}
         {%- endfor %}
         {{- '\n    union all' if not loop.last }}

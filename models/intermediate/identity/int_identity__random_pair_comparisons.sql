@@ -82,6 +82,16 @@ all_pairs as (
 
 -- Many records: two distinct positions per draw, from two hashes of the draw number; half as many draws
 -- again as needed, so that enough distinct pairs remain when a pair is drawn twice.
+draws as (
+    select
+        party_type_key,
+        records_of_type,
+        pairs_to_draw,
+        unnest(range(pairs_to_draw + pairs_to_draw // 2 + 100)) as draw_number
+    from allotments
+    where possible_pairs > 4 * pairs_to_draw
+),
+
 draw_positions as (
     select
         party_type_key,
@@ -89,15 +99,7 @@ draw_positions as (
         draw_number,
         hash(draw_number, party_type_key, 'first') % records_of_type as first_order,
         hash(draw_number, party_type_key, 'second') % (records_of_type - 1) as second_offset
-    from (
-        select
-            party_type_key,
-            records_of_type,
-            pairs_to_draw,
-            unnest(range(pairs_to_draw + pairs_to_draw // 2 + 100)) as draw_number
-        from allotments
-        where possible_pairs > 4 * pairs_to_draw
-    )
+    from draws
 ),
 
 sampled_draws as (

@@ -7,11 +7,9 @@ rules as (
     {%- for rule in identity_training_rules() %}
         select
             '{{ rule["name"] }}' as training_rule,
-            {{ "'shared_identifier'" if rule['name'].startswith('shared_') else "'blocking_rule'" }} as rule_kind,
-            [
-                '{{ rule["held_out"] | join("', '") }}'
-            ]
-                as held_out_comparisons
+            {%- set kind = 'shared_identifier' if rule['name'].startswith('shared_') else 'blocking_rule' %}
+            '{{ kind }}' as rule_kind,
+            string_split('{{ rule["held_out"] | join(",") }}', ',') as held_out_comparisons
         {{- '\n    union all' if not loop.last }}
     {%- endfor %}
 ),
