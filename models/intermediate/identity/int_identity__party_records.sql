@@ -1,4 +1,6 @@
--- Every staged customer record of every source system in one shape, standardized for matching.
+-- Every staged customer record of every source system in one shape, standardized for matching, with
+-- the party type (person or organization) and the evidence that decided it, and person names split
+-- into given name and surname where the source keeps one name field.
 with
 
 crm_customers as (
@@ -13,11 +15,209 @@ thirdparty_firmographics as (
     select * from {{ ref('stg_thirdparty__firmographics') }}
 ),
 
+organization_words as (
+    select * from {{ ref('identity_organization_words') }}
+),
+
+free_mail_domains as (
+    select * from {{ ref('identity_free_mail_domains') }}
+),
+
+-- A CRM record without a type is told by its name fields: a company name makes it an organization
+-- (its first and last names are then the main contact's), first or last name alone a person.
+crm_typed as (
+    select
+        *,
+        case
+            when customer_type is not null then customer_type
+            when company_name is not null then 'organization'
+            when coalesce(first_name, last_name) is not null then 'person'
+        end as party_type,
+        case
+            when customer_type is not null then 'source_customer_type'
+            when company_name is not null then 'company_name_field'
+            when coalesce(first_name, last_name) is not null then 'person_name_fields'
+            else 'no_evidence'
+        end as party_type_source
+    from crm_customers
+),
+
+-- The CRM's knowledge of an email or phone: the one type all CRM records holding it agree on. A value
+-- the CRM records disagree on, a role mailbox at a free-mail domain (info@gmail.com) or a value held by
+-- more than var identity_max_records_per_identifier records is shared, and says nothing.
+crm_email_party_types as (
+    select
+        email,
+        min(party_type) as crm_party_type
+    from crm_typed
+    where
+        email is not null
+        and party_type is not null
+        and not (
+            split_part(email, '@', 1) in ('{{ var("identity_role_mailboxes") | join("', '") }}')  -- noqa: LT05
+            and split_part(email, '@', 2) in (select free_mail_domains.mail_domain from free_mail_domains)
+        )
+    group by email
+    having count(distinct party_type) = 1 and count(*) <= {{ var('identity_max_records_per_identifier') }}
+),
+
+crm_phone_party_types as (
+    select
+        phone_e164,
+        min(party_type) as crm_party_type
+    from crm_typed
+    where phone_e164 is not null and party_type is not null
+    group by phone_e164
+    having count(distinct party_type) = 1 and count(*) <= {{ var('identity_max_records_per_identifier') }}
+),
+
+-- How often the CRM holds each word as a given name and as a surname: it tells 'CAROL Ramirez' (a given
+-- name typed in capitals) from 'SMITH Jane' (a surname in capitals first).
+crm_name_words as (
+    select
+        name_word,
+        count_if(is_given_name) as given_name_count,
+        count_if(not is_given_name) as surname_count
+    from (
+        select
+            {{ standardize_name('first_name') }} as name_word,
+            true as is_given_name
+        from crm_customers
+        union all
+        select
+            {{ standardize_name('last_name') }} as name_word,
+            false as is_given_name
+        from crm_customers
+    )
+    where name_word is not null
+    group by name_word
+),
+
+-- ERP and third-party records keep one name field, which may be a person's or an organization's.
+single_name_records as (
+    select
+        'erp' as source_system,
+        erp_customer_id as source_record_id,
+        customer_name as party_name,
+        customer_type as stated_party_type,
+        email,
+        phone_e164
+    from erp_customers
+    union all
+    select
+        'thirdparty' as source_system,
+        thirdparty_id as source_record_id,
+        company_name as party_name,
+        null::varchar as stated_party_type,
+        null::varchar as email,
+        null::varchar as phone_e164
+    from thirdparty_firmographics
+),
+
+single_names as (
+    select
+        *,
+        {{ standardize_name('party_name') }} as party_name_std,
+        {{ strip_personal_titles('party_name') }} as personal_name
+    from single_name_records
+),
+
+-- Words and runs of two or three words of each name that the source does not type, looked up in the
+-- seed of words only organizations have in their names (e.g. 'bakery', 'stichting', 'real estate').
+name_word_runs as (
+    select
+        source_system,
+        source_record_id,
+        unnest(list_concat(
+            name_words,
+            list_transform(range(1, len(name_words)), lambda word_at: name_words[word_at] || ' ' || name_words[word_at + 1]),
+            list_transform(
+                range(1, len(name_words) - 1),
+                lambda word_at: name_words[word_at] || ' ' || name_words[word_at + 1] || ' ' || name_words[word_at + 2]
+            )
+        )) as word_run
+    from (
+        select
+            source_system,
+            source_record_id,
+            string_split(party_name_std, ' ') as name_words
+        from single_names
+        where stated_party_type is null and party_name_std is not null
+    )
+),
+
+standardized_organization_words as (
+    select distinct {{ standardize_name('organization_word') }} as organization_word
+    from organization_words
+),
+
+organization_word_matches as (
+    select distinct
+        name_word_runs.source_system,
+        name_word_runs.source_record_id
+    from name_word_runs
+    inner join standardized_organization_words
+        on name_word_runs.word_run = standardized_organization_words.organization_word
+),
+
+classified_names as (
+    select
+        single_names.source_system,
+        single_names.source_record_id,
+        single_names.party_name,
+        {{ classify_party_type(
+            stated_type='single_names.stated_party_type',
+            has_legal_form=has_legal_form('single_names.party_name_std'),
+            has_organization_word='organization_word_matches.source_record_id is not null',
+            crm_email_party_type='crm_email_party_types.crm_party_type',
+            crm_phone_party_type='crm_phone_party_types.crm_party_type',
+            is_personal_name=is_personal_name('single_names.personal_name'),
+            fallback_type="case when single_names.source_system = 'thirdparty' then 'organization' end",
+            fallback_source="case when single_names.source_system = 'thirdparty' then 'source_lists_organizations' else 'no_evidence' end",
+        ) }} as classification,
+        {{ split_person_name(
+            'single_names.personal_name',
+            upper_case_word_is_given_name='crm_name_words.given_name_count > crm_name_words.surname_count',
+        ) }} as person_name_parts
+    from single_names
+    left join organization_word_matches
+        on
+            single_names.source_system = organization_word_matches.source_system
+            and single_names.source_record_id = organization_word_matches.source_record_id
+    left join crm_email_party_types
+        on single_names.email = crm_email_party_types.email
+    left join crm_phone_party_types
+        on single_names.phone_e164 = crm_phone_party_types.phone_e164
+    left join crm_name_words
+        on {{ standardize_name("split_part(single_names.personal_name, ' ', 1)") }} = crm_name_words.name_word
+),
+
+-- A person's name split in two; an organization keeps its name whole; a party of unknown type gets
+-- both, so that it can be compared with persons and with organizations.
+single_name_parties as (
+    select
+        source_system,
+        source_record_id,
+        classification.party_type,
+        classification.party_type_source,
+        case when coalesce(classification.party_type, 'person') = 'person' then person_name_parts.given_name end
+            as first_name,
+        case when coalesce(classification.party_type, 'person') = 'person' then person_name_parts.surname end
+            as last_name,
+        case when coalesce(classification.party_type, 'organization') = 'organization' then party_name end
+            as company_name,
+        case when coalesce(classification.party_type, 'person') = 'person' then person_name_parts.name_split_rule end
+            as name_split_rule
+    from classified_names
+),
+
 crm_records as (
     select
         'crm' as source_system,
         crm_customer_id as source_record_id,
-        customer_type as party_type,
+        party_type,
+        party_type_source,
+        case when coalesce(first_name, last_name) is not null then 'source_fields' end as name_split_rule,
         first_name,
         last_name,
         company_name,
@@ -34,64 +234,67 @@ crm_records as (
         record_status,
         created_at,
         updated_at
-    from crm_customers
+    from crm_typed
 ),
 
 erp_records as (
     select
         'erp' as source_system,
-        erp_customer_id as source_record_id,
-        customer_type as party_type,
-        -- ERP keeps one name field: 'SMITH, John' or 'John Smith' for persons.
-        case
-            when customer_type = 'person' and customer_name like '%,%'
-                then trim(split_part(customer_name, ',', 2))
-            when customer_type = 'person' then split_part(customer_name, ' ', 1)
-        end as first_name,
-        case
-            when customer_type = 'person' and customer_name like '%,%'
-                then trim(split_part(customer_name, ',', 1))
-            when customer_type = 'person' then nullif(trim(substr(customer_name, strpos(customer_name, ' ') + 1)), '')
-        end as last_name,
-        case when coalesce(customer_type, '') <> 'person' then customer_name end as company_name,
-        email,
-        phone_e164,
-        street,
-        postcode,
-        city,
-        country_code,
-        tax_id,
+        erp_customers.erp_customer_id as source_record_id,
+        single_name_parties.party_type,
+        single_name_parties.party_type_source,
+        single_name_parties.name_split_rule,
+        single_name_parties.first_name,
+        single_name_parties.last_name,
+        single_name_parties.company_name,
+        erp_customers.email,
+        erp_customers.phone_e164,
+        erp_customers.street,
+        erp_customers.postcode,
+        erp_customers.city,
+        erp_customers.country_code,
+        erp_customers.tax_id,
         null::varchar as national_id,
         null::varchar as web_domain,
         null::date as birth_date,
         'active' as record_status,
-        opened_date::timestamp as created_at,
-        updated_at
+        erp_customers.opened_date::timestamp as created_at,
+        erp_customers.updated_at
     from erp_customers
+    inner join single_name_parties
+        on
+            single_name_parties.source_system = 'erp'
+            and erp_customers.erp_customer_id = single_name_parties.source_record_id
 ),
 
 thirdparty_records as (
     select
         'thirdparty' as source_system,
-        thirdparty_id as source_record_id,
-        'organization' as party_type,
-        null::varchar as first_name,
-        null::varchar as last_name,
-        company_name,
+        thirdparty_firmographics.thirdparty_id as source_record_id,
+        single_name_parties.party_type,
+        single_name_parties.party_type_source,
+        single_name_parties.name_split_rule,
+        single_name_parties.first_name,
+        single_name_parties.last_name,
+        single_name_parties.company_name,
         null::varchar as email,
         null::varchar as phone_e164,
-        street,
-        postcode,
-        city,
-        country_code,
-        tax_id,
+        thirdparty_firmographics.street,
+        thirdparty_firmographics.postcode,
+        thirdparty_firmographics.city,
+        thirdparty_firmographics.country_code,
+        thirdparty_firmographics.tax_id,
         null::varchar as national_id,
-        web_domain,
+        thirdparty_firmographics.web_domain,
         null::date as birth_date,
         'active' as record_status,
         null::timestamp as created_at,
-        snapshot_date::timestamp as updated_at
+        thirdparty_firmographics.snapshot_date::timestamp as updated_at
     from thirdparty_firmographics
+    inner join single_name_parties
+        on
+            single_name_parties.source_system = 'thirdparty'
+            and thirdparty_firmographics.thirdparty_id = single_name_parties.source_record_id
 ),
 
 source_records as (
@@ -108,6 +311,8 @@ standardized as (
         source_system,
         source_record_id,
         party_type,
+        party_type_source,
+        name_split_rule,
         first_name,
         last_name,
         company_name,
