@@ -23,6 +23,10 @@ free_mail_domains as (
     select * from {{ ref('identity_free_mail_domains') }}
 ),
 
+blocked_identifiers as (
+    select * from {{ ref('identity_blocked_identifiers') }}
+),
+
 -- A CRM record without a type is told by its name fields: a company name makes it an organization
 -- (its first and last names are then the main contact's), first or last name alone a person.
 crm_typed as (
@@ -43,33 +47,36 @@ crm_typed as (
 ),
 
 -- The CRM's knowledge of an email or phone: the one type all CRM records holding it agree on. A value
--- the CRM records disagree on, a role mailbox at a free-mail domain (info@gmail.com) or a value held by
+-- the CRM records disagree on, a value a steward blocked (seed identity_blocked_identifiers: placeholders
+-- such as noemail@example.com), a role mailbox at a free-mail domain (info@gmail.com) or a value held by
 -- more than var identity_max_records_per_identifier records is shared, and says nothing.
-crm_email_party_types as (
+{%- for identifier_type, column in [('email', 'email'), ('phone', 'phone_e164')] %}
+crm_{{ identifier_type }}_party_types as (
     select
-        email,
+        {{ column }},
         min(party_type) as crm_party_type
     from crm_typed
     where
-        email is not null
+        {{ column }} is not null
         and party_type is not null
+        and {{ column }} not in (
+            select blocked_identifiers.identifier_value
+            from blocked_identifiers
+            where blocked_identifiers.identifier_type = '{{ identifier_type }}' and blocked_identifiers.match_kind = 'exact'
+        )
+        {%- for rule in blocked_identifier_patterns() if rule.identifier_type == identifier_type %}
+        and not regexp_matches({{ column }}, '{{ rule.pattern | replace("'", "''") }}')
+        {%- endfor %}
+        {%- if identifier_type == 'email' %}
         and not (
             split_part(email, '@', 1) in ('{{ var("identity_role_mailboxes") | join("', '") }}')  -- noqa: LT05
             and split_part(email, '@', 2) in (select free_mail_domains.mail_domain from free_mail_domains)
         )
-    group by email
+        {%- endif %}
+    group by {{ column }}
     having count(distinct party_type) = 1 and count(*) <= {{ var('identity_max_records_per_identifier') }}
 ),
-
-crm_phone_party_types as (
-    select
-        phone_e164,
-        min(party_type) as crm_party_type
-    from crm_typed
-    where phone_e164 is not null and party_type is not null
-    group by phone_e164
-    having count(distinct party_type) = 1 and count(*) <= {{ var('identity_max_records_per_identifier') }}
-),
+{% endfor %}
 
 -- How often the CRM holds each word as a given name and as a surname: it tells 'CAROL Ramirez' (a given
 -- name typed in capitals) from 'SMITH Jane' (a surname in capitals first).
