@@ -50,52 +50,79 @@ crm_typed as (
 -- the CRM records disagree on, a value a steward blocked (seed identity_blocked_identifiers: placeholders
 -- such as noemail@example.com), a role mailbox at a free-mail domain (info@gmail.com) or a value held by
 -- more than var identity_max_records_per_identifier records is shared, and says nothing.
-{%- for identifier_type, column in [('email', 'email'), ('phone', 'phone_e164')] %}
-crm_{{ identifier_type }}_party_types as (
+crm_identifiers as (
     select
-        {{ column }},
-        min(party_type) as crm_party_type
+        'email' as identifier_type,
+        email as identifier_value,
+        party_type
     from crm_typed
+    where email is not null and party_type is not null
+    union all
+    select
+        'phone' as identifier_type,
+        phone_e164 as identifier_value,
+        party_type
+    from crm_typed
+    where phone_e164 is not null and party_type is not null
+),
+
+usable_crm_identifiers as (
+    select crm_identifiers.*
+    from crm_identifiers
+    left join blocked_identifiers
+        on
+            crm_identifiers.identifier_type = blocked_identifiers.identifier_type
+            and crm_identifiers.identifier_value = blocked_identifiers.identifier_value
+            and blocked_identifiers.match_kind = 'exact'
     where
-        {{ column }} is not null
-        and party_type is not null
-        and {{ column }} not in (
-            select blocked_identifiers.identifier_value
-            from blocked_identifiers
-            where blocked_identifiers.identifier_type = '{{ identifier_type }}' and blocked_identifiers.match_kind = 'exact'
-        )
-        {%- for rule in blocked_identifier_patterns() if rule.identifier_type == identifier_type %}
-        and not regexp_matches({{ column }}, '{{ rule.pattern | replace("'", "''") }}')
+        blocked_identifiers.identifier_value is null
+        {%- for rule in blocked_identifier_patterns() if rule.identifier_type in ('email', 'phone') %}
+            and not (
+                crm_identifiers.identifier_type = '{{ rule.identifier_type }}'
+                and regexp_matches(crm_identifiers.identifier_value, '{{ rule.pattern | replace("'", "''") }}')
+            )
         {%- endfor %}
-        {%- if identifier_type == 'email' %}
         and not (
-            split_part(email, '@', 1) in ('{{ var("identity_role_mailboxes") | join("', '") }}')  -- noqa: LT05
-            and split_part(email, '@', 2) in (select free_mail_domains.mail_domain from free_mail_domains)
+            crm_identifiers.identifier_type = 'email'
+            and split_part(crm_identifiers.identifier_value, '@', 1) in (
+                '{{ var("identity_role_mailboxes") | join("', '") }}'  -- noqa: LT05
+            )
+            and split_part(crm_identifiers.identifier_value, '@', 2) in (
+                select free_mail_domains.mail_domain from free_mail_domains
+            )
         )
-        {%- endif %}
-    group by {{ column }}
+),
+
+crm_identifier_party_types as (
+    select
+        identifier_type,
+        identifier_value,
+        min(party_type) as crm_party_type
+    from usable_crm_identifiers
+    group by identifier_type, identifier_value
     having count(distinct party_type) = 1 and count(*) <= {{ var('identity_max_records_per_identifier') }}
 ),
-{% endfor %}
 
 -- How often the CRM holds each word as a given name and as a surname: it tells 'CAROL Ramirez' (a given
 -- name typed in capitals) from 'SMITH Jane' (a surname in capitals first).
+crm_name_fields as (
+    select
+        {{ standardize_name('first_name') }} as name_word,
+        true as is_given_name
+    from crm_customers
+    union all
+    select
+        {{ standardize_name('last_name') }} as name_word,
+        false as is_given_name
+    from crm_customers
+),
+
 crm_name_words as (
     select
         name_word,
         count_if(is_given_name) as given_name_count,
         count_if(not is_given_name) as surname_count
-    from (
-        select
-            {{ standardize_name('first_name') }} as name_word,
-            true as is_given_name
-        from crm_customers
-        union all
-        select
-            {{ standardize_name('last_name') }} as name_word,
-            false as is_given_name
-        from crm_customers
-    )
+    from crm_name_fields
     where name_word is not null
     group by name_word
 ),
@@ -131,26 +158,31 @@ single_names as (
 
 -- Words and runs of two or three words of each name that the source does not type, looked up in the
 -- seed of words only organizations have in their names (e.g. 'bakery', 'stichting', 'real estate').
+name_words as (
+    select
+        source_system,
+        source_record_id,
+        string_split(party_name_std, ' ') as name_words
+    from single_names
+    where stated_party_type is null and party_name_std is not null
+),
+
 name_word_runs as (
     select
         source_system,
         source_record_id,
         unnest(list_concat(
             name_words,
-            list_transform(range(1, len(name_words)), lambda word_at: name_words[word_at] || ' ' || name_words[word_at + 1]),
+            list_transform(
+                range(1, len(name_words)),
+                lambda word_at: name_words[word_at] || ' ' || name_words[word_at + 1]
+            ),
             list_transform(
                 range(1, len(name_words) - 1),
                 lambda word_at: name_words[word_at] || ' ' || name_words[word_at + 1] || ' ' || name_words[word_at + 2]
             )
         )) as word_run
-    from (
-        select
-            source_system,
-            source_record_id,
-            string_split(party_name_std, ' ') as name_words
-        from single_names
-        where stated_party_type is null and party_name_std is not null
-    )
+    from name_words
 ),
 
 standardized_organization_words as (
@@ -176,11 +208,12 @@ classified_names as (
             stated_type='single_names.stated_party_type',
             has_legal_form=has_legal_form('single_names.party_name_std'),
             has_organization_word='organization_word_matches.source_record_id is not null',
-            crm_email_party_type='crm_email_party_types.crm_party_type',
-            crm_phone_party_type='crm_phone_party_types.crm_party_type',
+            crm_email_party_type='crm_emails.crm_party_type',
+            crm_phone_party_type='crm_phones.crm_party_type',
             is_personal_name=is_personal_name('single_names.personal_name'),
             fallback_type="case when single_names.source_system = 'thirdparty' then 'organization' end",
-            fallback_source="case when single_names.source_system = 'thirdparty' then 'source_lists_organizations' else 'no_evidence' end",
+            fallback_source="case when single_names.source_system = 'thirdparty'
+                then 'source_lists_organizations' else 'no_evidence' end",
         ) }} as classification,
         {{ split_person_name(
             'single_names.personal_name',
@@ -191,12 +224,27 @@ classified_names as (
         on
             single_names.source_system = organization_word_matches.source_system
             and single_names.source_record_id = organization_word_matches.source_record_id
-    left join crm_email_party_types
-        on single_names.email = crm_email_party_types.email
-    left join crm_phone_party_types
-        on single_names.phone_e164 = crm_phone_party_types.phone_e164
+    left join crm_identifier_party_types as crm_emails
+        on
+            crm_emails.identifier_type = 'email'
+            and single_names.email = crm_emails.identifier_value
+    left join crm_identifier_party_types as crm_phones
+        on
+            crm_phones.identifier_type = 'phone'
+            and single_names.phone_e164 = crm_phones.identifier_value
     left join crm_name_words
         on {{ standardize_name("split_part(single_names.personal_name, ' ', 1)") }} = crm_name_words.name_word
+),
+
+classified_parts as (
+    select
+        source_system,
+        source_record_id,
+        party_name,
+        -- Each struct spread into its fields: party_type, party_type_source; given_name, surname, name_split_rule.
+        unnest(classification),  -- noqa: AL03
+        unnest(person_name_parts)  -- noqa: AL03
+    from classified_names
 ),
 
 -- A person's name split in two; an organization keeps its name whole; a party of unknown type gets
@@ -205,17 +253,13 @@ single_name_parties as (
     select
         source_system,
         source_record_id,
-        classification.party_type,
-        classification.party_type_source,
-        case when coalesce(classification.party_type, 'person') = 'person' then person_name_parts.given_name end
-            as first_name,
-        case when coalesce(classification.party_type, 'person') = 'person' then person_name_parts.surname end
-            as last_name,
-        case when coalesce(classification.party_type, 'organization') = 'organization' then party_name end
-            as company_name,
-        case when coalesce(classification.party_type, 'person') = 'person' then person_name_parts.name_split_rule end
-            as name_split_rule
-    from classified_names
+        party_type,
+        party_type_source,
+        case when coalesce(party_type, 'person') = 'person' then given_name end as first_name,
+        case when coalesce(party_type, 'person') = 'person' then surname end as last_name,
+        case when coalesce(party_type, 'organization') = 'organization' then party_name end as company_name,
+        case when coalesce(party_type, 'person') = 'person' then name_split_rule end as name_split_rule
+    from classified_parts
 ),
 
 crm_records as (
