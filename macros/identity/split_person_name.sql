@@ -12,52 +12,45 @@
 
         Middle names are dropped. 'CAROL Ramirez' may also be a given name typed in capitals: when the
         SQL expression upper_case_word_is_given_name is true (e.g. the CRM knows the first word as a given
-        name more often than as a surname), such a name is read given name first. Expects a name without
-        titles (macro strip_personal_titles); the titles after a comma ('Smith, Dr. Jane') are stripped here.
+        name more often than as a surname), such a name is read given name first. Expects a name with
+        single spaces and without titles (macro strip_personal_titles); the titles after a comma
+        ('Smith, Dr. Jane') are stripped here. Regular expressions rather than list lambdas: this runs on
+        every person record.
     -#}
-    {%- set particles = var('identity_surname_particles') -%}
+    {%- set particles = var('identity_surname_particles') | join('|') -%}
+    {#- Group 1: the words without a lower-case letter at the start; group 2: the first word with one. -#}
+    {%- set upper_case_surname = "^([^\\p{Ll} ]+(?: [^\\p{Ll} ]+)*) ([^ ]*\\p{Ll}[^ ]*)" -%}
     case
         when {{ name }} is null then null
-        when {{ name }} like '%,%' then struct_pack(
-            given_name := nullif(split_part({{ strip_personal_titles("split_part(" ~ name ~ ", ',', 2)") }}, ' ', 1), ''),
+        when contains({{ name }}, ',') then struct_pack(
+            given_name := nullif(split_part(
+                {{ strip_personal_titles("trim(split_part(" ~ name ~ ", ',', 2))") }}, ' ', 1
+            ), ''),
             surname := nullif(trim(split_part({{ name }}, ',', 1)), ''),
             name_split_rule := 'comma_last_first'
         )
-        else list_transform(
-            [string_split({{ name }}, ' ')],
-            lambda name_words: case
-                when len(name_words) = 1 then struct_pack(
-                    given_name := null::varchar,
-                    surname := name_words[1],
-                    name_split_rule := 'single_token'
-                )
-                -- 'SMITH Jane': upper-case words (two letters or more each) up to the first word in mixed case.
-                when
-                    not coalesce({{ upper_case_word_is_given_name }}, false)
-                    and regexp_full_match(name_words[1], '\p{Lu}[\p{Lu}''’-]*\p{Lu}\.?')
-                    and list_position(list_transform(name_words, lambda name_word: regexp_matches(name_word, '\p{Ll}')), true)
-                    is not null
-                    then list_transform(
-                        [list_position(list_transform(name_words, lambda name_word: regexp_matches(name_word, '\p{Ll}')), true)],
-                        lambda given_at: struct_pack(
-                            given_name := name_words[given_at],
-                            surname := array_to_string(name_words[1:given_at - 1], ' '),
-                            name_split_rule := 'upper_case_surname_first'
-                        )
-                    )[1]
-                else list_transform(
-                    -- The surname starts after the last word before the final one that is not a particle.
-                    [coalesce(list_max(list_filter(
-                        range(2, len(name_words)),
-                        lambda word_at: lower(name_words[word_at]) not in ('{{ particles | join("', '") }}')
-                    )) + 1, 2)],
-                    lambda surname_at: struct_pack(
-                        given_name := name_words[1],
-                        surname := array_to_string(name_words[surname_at:], ' '),
-                        name_split_rule := 'given_name_first'
-                    )
-                )[1]
-            end
-        )[1]
+        when not contains({{ name }}, ' ') then struct_pack(
+            given_name := null::varchar,
+            surname := {{ name }},
+            name_split_rule := 'single_token'
+        )
+        -- 'SMITH Jane': a first word of two or more capitals and no lower-case letter, a mixed-case word later.
+        when
+            not coalesce({{ upper_case_word_is_given_name }}, false)
+            and regexp_matches({{ name }}, '^\p{Lu}[\p{Lu}''’-]*\p{Lu}\.? ')
+            and regexp_matches({{ name }}, '\p{Ll}')
+            then struct_pack(
+                given_name := regexp_extract({{ name }}, '{{ upper_case_surname }}', 2),
+                surname := regexp_extract({{ name }}, '{{ upper_case_surname }}', 1),
+                name_split_rule := 'upper_case_surname_first'
+            )
+        -- The surname is the last word and the particles before it, never the first word.
+        else struct_pack(
+            given_name := split_part({{ name }}, ' ', 1),
+            surname := regexp_extract(
+                substr({{ name }}, strpos({{ name }}, ' ') + 1), '((?:(?:{{ particles }}) )*[^ ]+)$', 1, 'i'
+            ),
+            name_split_rule := 'given_name_first'
+        )
     end
 {% endmacro %}
