@@ -45,13 +45,13 @@
             and {{ left }}.last_name_std = {{ right }}.last_name_std then 6
         when {{ left }}.first_name_std = {{ right }}.last_name_std
             and {{ left }}.last_name_std = {{ right }}.first_name_std then 5
-        when jaro_winkler_similarity({{ left }}.first_name_std, {{ right }}.first_name_std) >= 0.92
-            and jaro_winkler_similarity({{ left }}.last_name_std, {{ right }}.last_name_std) >= 0.92 then 4
-        when jaro_winkler_similarity({{ left }}.last_name_std, {{ right }}.last_name_std) >= 0.92
+        when {{ names_alike(left ~ '.first_name_std', right ~ '.first_name_std') }}
+            and {{ names_alike(left ~ '.last_name_std', right ~ '.last_name_std') }} then 4
+        when {{ names_alike(left ~ '.last_name_std', right ~ '.last_name_std') }}
             and left({{ left }}.first_name_std, 1) = left({{ right }}.first_name_std, 1) then 3
         -- One name alike, the other not: a relative, or a name changed or mistyped beyond recognition.
-        when jaro_winkler_similarity({{ left }}.last_name_std, {{ right }}.last_name_std) >= 0.92 then 2
-        when jaro_winkler_similarity({{ left }}.first_name_std, {{ right }}.first_name_std) >= 0.92 then 1
+        when {{ names_alike(left ~ '.last_name_std', right ~ '.last_name_std') }} then 2
+        when {{ names_alike(left ~ '.first_name_std', right ~ '.first_name_std') }} then 1
         else 0
     end as person_name_level,
     case
@@ -116,3 +116,4 @@
         else 0
     end as web_domain_level
 {% endmacro %}
+

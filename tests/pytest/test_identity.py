@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from conftest import Build, build, copy_project, copy_warehouse
-from custseg.identity_accuracy import identity_accuracy, main as accuracy_main
+from custseg.bench_shapes import cross_system_shape
+from custseg.identity_accuracy import CROSSWALK, accuracy_by_pair_kind, identity_accuracy, main as accuracy_main
 
 # Identity tests build identity resolution and its marts only; test_tiny_inputs_build builds everything.
 IDENTITY_ONLY = (
@@ -233,6 +235,29 @@ def test_customer_ids_stay_put_when_records_arrive_merge_and_split(tmp_path) -> 
     assert registry[ids3["C3"]] == ("active", None, "CUST000000002")
     assert registry[ids2["C6"]][0] == "retired"
     assert registry["CUST000000003"][0] == "merged"
+
+
+def test_people_known_by_name_and_address_only_are_linked_across_systems(small_sample, tmp_path) -> None:
+    # The same people in the CRM and in an ERP that keeps only names and addresses: no customer type,
+    # email, phone or VAT number, so no identifier is shared and the model must learn from the rest.
+    raw, _, _ = small_sample
+    shaped = cross_system_shape(raw.parent, tmp_path / "shape")
+    result = build(shaped / "raw", tmp_path, *IDENTITY_ONLY, "--exclude-resource-type", "test")
+    assert result.result.returncode == 0, result.result.stdout[-5000:]
+    with duckdb.connect(str(result.warehouse), read_only=True) as con:
+        kinds = {
+            (row["source_systems"], row["party_type"]): row
+            for row in accuracy_by_pair_kind(con, f"select customer_id, source_system, source_record_id from {CROSSWALK}",
+                                             shaped / "truth")
+        }
+    for kind in (("crm-erp", "person"), ("erp-erp", "person")):
+        figures = kinds[kind]
+        assert figures["true_pairs"] > 10, figures
+        assert figures["precision"] >= 0.995 and figures["recall"] >= 0.97, (kind, figures)
+    # The ERP's persons were recognised as persons from their names alone.
+    assert result.query(
+        "select count(*) from main.int_identity__party_records where source_system = 'erp' and party_type = 'person'"
+    )[0][0] > 0
 
 
 @pytest.mark.parametrize("records", [("C1",), ()])
