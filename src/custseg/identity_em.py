@@ -454,12 +454,15 @@ def train_from_relations(
     max_iterations: int | str,
     tolerance: float | str,
 ) -> Training:
-    """``train_from_tables`` on the relations of the identity models, as a dbt Python model refs them."""
+    """``train_from_tables`` on the relations of the identity models, as a dbt Python model refs them.
+    The random pairs are counted by pattern of levels in the warehouse: a few hundred rows reach Python,
+    not one per pair."""
+    levels = ", ".join(column for column in random_pairs.columns if column.endswith("_level"))
     return train_from_tables(
         comparison_levels.df(),
         training_rules.df(),
         patterns.df(),
-        random_pairs.df(),
+        random_pairs.aggregate(f"{levels}, count(*) as pair_count", levels).df(),
         dict(comparable_records.aggregate("party_type, count(*)").fetchall()),
         max_iterations=int(max_iterations),
         tolerance=float(tolerance),
