@@ -81,7 +81,8 @@ lock: $(STAMP)
 
 sample: $(SAMPLE_STAMP)
 
-$(SAMPLE_STAMP): $(STAMP)
+# Generated again when the generator changes, so that the sample is always what the generator writes.
+$(SAMPLE_STAMP): $(STAMP) src/custseg/generate.py src/custseg/vocab.py
 	rm -rf $(SAMPLE_DIR)
 	$(BIN)/python -m custseg.generate --customers $(SAMPLE_CUSTOMERS) --seed $(SAMPLE_SEED) \
 		--out $(SAMPLE_DIR)/raw --truth $(SAMPLE_DIR)/truth

@@ -223,6 +223,23 @@ class _Draws:
 # entities
 
 
+def _long_tail_names(rng: np.random.Generator, first: np.ndarray, last: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Replace the common names of all but the heads' shares of people by composed tail names."""
+    n = len(first)
+
+    def composed(*parts: tuple[str, ...]) -> np.ndarray:
+        names = pd.Series([""] * n, dtype="str")
+        for part in parts:
+            names = names + pd.Series(_pick(part, rng.integers(0, len(part), n)), dtype="str")
+        return names.to_numpy(dtype=object)
+
+    tail_first = rng.random(n) >= vocab.FIRST_NAME_HEAD_SHARE
+    tail_last = rng.random(n) >= vocab.LAST_NAME_HEAD_SHARE
+    first = np.where(tail_first, composed(vocab.FIRST_NAME_STEMS, vocab.FIRST_NAME_ENDINGS), first)
+    last = np.where(tail_last, composed(vocab.LAST_NAME_STEMS, vocab.LAST_NAME_LINKS, vocab.LAST_NAME_ENDINGS), last)
+    return first, last
+
+
 def make_entities(n: int, rng: np.random.Generator, end_date: dt.date) -> pd.DataFrame:
     """Real customers with their clean attributes, planted segment and timeline."""
     idx = np.arange(n)
@@ -235,6 +252,8 @@ def make_entities(n: int, rng: np.random.Generator, end_date: dt.date) -> pd.Dat
 
     first = _pick(vocab.FIRST_NAMES, rng.integers(0, len(vocab.FIRST_NAMES), n))
     last = _pick(vocab.LAST_NAMES, rng.integers(0, len(vocab.LAST_NAMES), n))
+    # The names' long tails draw from a stream of their own, so that every other column stays as it was.
+    first, last = _long_tail_names(np.random.Generator(rng.bit_generator.jumped()), first, last)
 
     # Company names: several patterns so that names are about as diverse as real ones.
     w1 = _pick(vocab.COMPANY_WORDS, rng.integers(0, len(vocab.COMPANY_WORDS), n))

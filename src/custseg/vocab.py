@@ -1,7 +1,10 @@
 """Word lists the generator draws realistic names and addresses from.
 
-Kept small and plain on purpose: collisions (two real people called Maria Schmidt in Berlin)
-are part of the realism the identity models must cope with.
+Names have a head of common names and a long tail composed of a stem and an ending, as real
+populations do: two customers called Maria Schmidt in one postcode happen (the identity models must
+cope with namesakes), but not as often as if everyone shared a few hundred names. With the head
+alone, a million customers held namesakes in the same postcode tens of times more often than a real
+customer base, and same name plus same postcode stopped being evidence.
 """
 
 FIRST_NAMES = (
@@ -32,6 +35,35 @@ LAST_NAMES = (
     "Bonnet Dupont Lambert Fontaine Rousseau Vincent Jansen Visser Smit Bakker Mulder Bos Vos "
     "Peters Hendriks Dekker Brouwer Dijkstra Wilkinson Fletcher Holmes Shaw Chapman Hunt Mason "
     "Palmer Gibson Lloyd Ellis Walsh Knight Dawson Burton Marshall Webb"
+).split()
+
+# Shares of people whose names come from the heads above (the rest draw from the composed tails),
+# about the share the most common names hold in the US and Western Europe.
+FIRST_NAME_HEAD_SHARE = 0.6
+LAST_NAME_HEAD_SHARE = 0.3
+
+# The long tails: stem + ending ("Ash" + "ford", "Mar" + "ina"); a surname may take a linking
+# syllable ("Hol" + "en" + "beck"). About 1,600 given names and 21,000 surnames.
+FIRST_NAME_STEMS = (
+    "Al Bri Ca Da El Fe Ga Ha Is Jo Ka Le Ma Na Ro Sa Te Vi Wi Za Ar Be Cl De Ev Fl Gr Jul Kr Lu "
+    "Mi No Ol Pe Ra Si Th Va Yv Ad Em Ti An Er Ce Li Mar Ser Lor Ter Dor Hen Fran Ger Ber Sel Ren"
+).split()
+FIRST_NAME_ENDINGS = (
+    "na ra lie ton rick bel ette an o ia ius en ina ard iel ias a ine in ey is elle ian as ora ek on ie "
+    "da"
+).split()
+LAST_NAME_STEMS = (
+    "Ash Black Brook Hol Win Kel Mar Fen Thorn Hart Lind Ros Stein Berg Hamm Alder Bell Brad Carl Dal "
+    "Eck Fair Gold Hil Hux Kirk Lang Mor Nor Pen Rad Sal Sher Stan Wal Wes Whit Ack Bran Cran Dun Ell "
+    "Fitz Gar Hen Holt Ing Jor Kess Lan Mat Nie Ost Pol Quin Ren Sieg Tal Ulm Van Wil Yar Zell Abel "
+    "Bau Dor Fal Gries Hel Kol Lor Mal Pet Rich Sand Tor Vel Wend Adl Bec Cor Dev Ems Fros Gal Hag "
+    "Jans Kor Leh Mel Nord Ort Pier Rem Stro Tren Vos Weid Bor Cas Del"
+).split()
+LAST_NAME_LINKS = ("", "", "en", "er", "s")
+LAST_NAME_ENDINGS = (
+    "field ton berg mann ley wood ford sen son stein by well er ing ham hurst dale worth ridge brook "
+    "wick mont ard eau ier ot elli ini etti ova ek ski ema ink horst kamp dijk veld hout bach feld hagen "
+    "rath heim lund strom quist man more combe croft beck"
 ).split()
 
 COMPANY_WORDS = (
