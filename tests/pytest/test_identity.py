@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from conftest import Build, build, copy_project, copy_warehouse
-from custseg.bench_shapes import cross_system_shape
+from custseg.data_shapes import cross_system_shape
 from custseg.identity_accuracy import CROSSWALK, accuracy_by_pair_kind, identity_accuracy, main as accuracy_main
 
 # Identity tests build identity resolution and its marts only; test_tiny_inputs_build builds everything.
