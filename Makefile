@@ -197,10 +197,13 @@ identity-accuracy: dbt-build
 segmentation-accuracy: dbt-build
 	$(BIN)/python -m custseg.segmentation_accuracy --warehouse $(SEG_WAREHOUSE_PATH) --truth $(SAMPLE_DIR)/truth
 
-# custseg.btyd's BG/NBD and Gamma-Gamma fits on CDNOW beside lifetimes' (parameters within 1%).
+# custseg.btyd's BG/NBD and Gamma-Gamma fits on CDNOW beside lifetimes' (parameters within 1%); then the
+# project's features built from CDNOW's orders (as a user's two files) beside lifetimes'
+# summary_data_from_transaction_data, customer by customer (frequency, recency, T exact; monetary 1e-9).
 btyd-reference: $(STAMP) $(REF_STAMP)
 	$(REF_VENV)/bin/python src/custseg/btyd_reference.py --out $(BTYD_REFERENCE_DIR)
 	$(BIN)/python -m custseg.btyd_check --reference $(BTYD_REFERENCE_DIR)
+	$(BIN)/python -m custseg.btyd_summary_check --reference $(BTYD_REFERENCE_DIR)
 
 # Everything the project checks; works on a fresh clone (it sets up what it needs). After the build,
 # pytest, the linters, the BTYD reference and the benchmarks' smoke run run side by side (three at a

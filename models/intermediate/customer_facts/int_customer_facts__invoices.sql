@@ -17,9 +17,10 @@ final as (
         round(amount * usd_per_unit, 2) as amount_usd,
         round(cost_amount * usd_per_unit, 2) as cost_usd,
         round((amount - cost_amount) * usd_per_unit, 2) as gross_margin_usd,
-        -- Void invoices never happened; credit notes reduce revenue but are not purchases.
+        -- Void invoices never happened; credit notes reduce revenue but are not purchases. An order of
+        -- amount 0 (a free item, a voucher) is a purchase occasion, as in lifetimes' transaction summaries.
         invoice_status != 'void' as is_revenue,
-        invoice_status in ('paid', 'open') and amount > 0 as is_purchase,
+        invoice_status in ('paid', 'open') and amount >= 0 as is_purchase,
         is_credit_note,
         invoice_date
     from resolved

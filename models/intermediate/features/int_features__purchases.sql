@@ -20,7 +20,8 @@ observed_invoices as (
         on invoices.invoice_date <= as_of_date.as_of_date
 ),
 
--- Several purchases on one day are one purchase occasion, as in the BTYD literature.
+-- Several purchases on one day are one purchase occasion worth their sum, as in the BTYD literature and
+-- lifetimes; a $0 order makes a purchase day too, credit notes never do (is_purchase).
 purchase_days as (
     select
         customer_id,
@@ -75,7 +76,8 @@ final as (
         coalesce(btyd_summary.repeat_purchase_count, 0) as frequency,
         coalesce(btyd_summary.last_purchase_date - btyd_summary.first_purchase_date, 0) as recency_days,
         as_of_date.as_of_date - btyd_summary.first_purchase_date as customer_age_days,
-        coalesce(round(btyd_summary.repeat_purchase_value_usd, 2), 0) as monetary_value_usd,
+        -- Not rounded: the spend model's input, and lifetimes' summary keeps every digit of the mean.
+        coalesce(btyd_summary.repeat_purchase_value_usd, 0) as monetary_value_usd,
         as_of_date.as_of_date - btyd_summary.last_purchase_date as days_since_last_purchase,
         window_totals.order_count,
         round(window_totals.average_order_value_usd, 2) as average_order_value_usd,

@@ -12,7 +12,14 @@ parsed as (
         *,
         {{ parse_date('invoice_date') }} as parsed_invoice_date,
         try_cast(amount as decimal(18, 2)) as parsed_amount,
-        try_cast(cost_amount as decimal(18, 2)) as parsed_cost_amount
+        try_cast(cost_amount as decimal(18, 2)) as parsed_cost_amount,
+        -- The status in the contract's words, in any letter case and with a space or hyphen for the underscore
+        -- ('Credit note' is credit_note). None is paid; a cancelled invoice is void: it never happened.
+        case
+            when {{ clean_text('status') }} is null then 'paid'
+            when lower({{ clean_text('status') }}) in ('cancelled', 'canceled') then 'void'
+            else regexp_replace(lower({{ clean_text('status') }}), '[ -]+', '_', 'g')
+        end as parsed_status
     from raw_rows
 ),
 
@@ -40,7 +47,7 @@ typed as (
 
         -- strings
         coalesce(upper({{ clean_text('currency_code') }}), 'USD') as currency_code,
-        coalesce(lower({{ clean_text('status') }}), 'paid') as invoice_status,
+        parsed_status as invoice_status,
         lower({{ clean_text('product_line') }}) as product_line,
 
         -- numerics
@@ -48,7 +55,7 @@ typed as (
         kept_cost_amount as cost_amount,
 
         -- booleans
-        coalesce(lower({{ clean_text('status') }}) = 'credit_note', false) as is_credit_note,
+        parsed_status = 'credit_note' as is_credit_note,
 
         -- dates
         parsed_invoice_date as invoice_date,
@@ -72,13 +79,12 @@ typed as (
                 {{ is_unparseable('invoice_date', 'date', 'parsed_invoice_date') }}
                 or {{ is_unparseable('amount', 'decimal(18, 2)', 'parsed_amount') }}
                 then 'unparseable_value'
+            -- An unknown status would be guessed at: is it revenue, is it a purchase?
+            when parsed_status not in ('paid', 'open', 'void', 'credit_note') then 'unknown_category'
             when parsed_invoice_date > {{ max_valid_date() }} then 'future_date'
             when parsed_invoice_date < {{ min_valid_date() }} then 'implausible_date'
             -- Only credit notes may be negative.
-            when
-                parsed_amount < 0
-                and coalesce(lower({{ clean_text('status') }}), '') != 'credit_note'
-                then 'negative_amount'
+            when parsed_amount < 0 and parsed_status != 'credit_note' then 'negative_amount'
         end as row_rejection_reason,
         copy_number,
         raw_record
