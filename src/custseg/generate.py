@@ -240,6 +240,16 @@ def _long_tail_names(rng: np.random.Generator, first: np.ndarray, last: np.ndarr
     return first, last
 
 
+def _us_zip_prefixes(rng: np.random.Generator, city: np.ndarray, stem: np.ndarray, country: np.ndarray) -> np.ndarray:
+    """Each US customer's postcode stem: one of the city's three-digit ZIP prefixes, uniformly."""
+    stem = stem.copy()
+    u = rng.random(len(city))
+    for name, prefixes in vocab.US_CITY_ZIP_PREFIXES.items():  # a loop over cities, not rows
+        rows = (country == "US") & (city == name)
+        stem[rows] = np.asarray(prefixes, dtype=object)[(u[rows] * len(prefixes)).astype(np.int64)]
+    return stem
+
+
 def make_entities(n: int, rng: np.random.Generator, end_date: dt.date) -> pd.DataFrame:
     """Real customers with their clean attributes, planted segment and timeline."""
     idx = np.arange(n)
@@ -295,6 +305,8 @@ def make_entities(n: int, rng: np.random.Generator, end_date: dt.date) -> pd.Dat
 
     # Addresses.
     city, stem = _choose_with_variant(rng, country_i, {c: [(name, (pc,)) for name, pc in v] for c, v in vocab.CITIES.items()})
+    # From a stream of its own (every other column stays as it was): the US city's ZIP prefix.
+    stem = _us_zip_prefixes(np.random.Generator(rng.bit_generator.jumped(2)), city, stem, country)
     street_type, street_abbrev = _choose_with_variant(rng, country_i, vocab.STREET_TYPES)
     frame = pd.DataFrame(
         {

@@ -128,6 +128,27 @@ CITIES = {
            ("Eindhoven", "56"), ("Groningen", "97")],
 }
 
+# A US metro area spans several three-digit ZIP prefixes; the generator spreads each city's customers
+# over these (the first is the stem above), so that US postcodes are about as crowded as German ones.
+US_CITY_ZIP_PREFIXES = {
+    "New York": ("100", "101", "102", "103", "104", "110", "111", "112", "113", "114"),
+    "Chicago": ("606", "600", "601", "602", "603", "604", "605", "607", "608"),
+    "Houston": ("770", "772", "773", "774", "775", "776", "777"),
+    "Phoenix": ("850", "852", "853", "855", "856", "857"),
+    "Philadelphia": ("191", "190", "192", "193", "194"),
+    "San Antonio": ("782", "780", "781"),
+    "San Diego": ("921", "919", "920"),
+    "Dallas": ("752", "750", "751", "753", "754"),
+    "Austin": ("787", "786", "788", "789"),
+    "Seattle": ("981", "980", "982", "983", "984"),
+    "Denver": ("802", "800", "801", "803", "804", "805"),
+    "Boston": ("021", "018", "019", "020", "022", "023", "024"),
+    "Atlanta": ("303", "300", "301", "302", "305", "306"),
+    "Miami": ("331", "330", "332", "333", "334"),
+    "Portland": ("972", "970", "971", "973"),
+    "Minneapolis": ("554", "550", "551", "553", "555"),
+}
+
 COUNTRY_NAMES = {
     "US": ("USA", "United States", "United States of America"),
     "GB": ("GBR", "United Kingdom", "UK"),
