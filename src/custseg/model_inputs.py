@@ -47,17 +47,17 @@ class FeatureScreen:
         return "; ".join(f"{name} ({reason})" for name, reason in self.dropped.items())
 
 
-def column_problem(values: pd.Series, window: str, min_values: int = MIN_FEATURE_VALUES) -> str | None:
-    """Why a column cannot be learned from in one window, or None when it can."""
+def column_problem(values: pd.Series, where: str, min_values: int = MIN_FEATURE_VALUES) -> str | None:
+    """Why a column cannot be learned from (``where``: e.g. "in the training window"), or None when it can."""
     numbers = pd.to_numeric(values, errors="coerce").astype("float64")
     numbers = numbers[np.isfinite(numbers.to_numpy())]
     count = len(numbers)
     if count == 0:
-        return f"all null in the {window}"
+        return f"all null {where}"
     if count < min_values:
-        return f"nearly empty in the {window}: {count} values, fewer than {min_values}"
+        return f"nearly empty {where}: {count} values, fewer than {min_values}"
     if numbers.nunique() < 2:
-        return f"constant in the {window}: every value is {numbers.iloc[0]:g}"
+        return f"constant {where}: every value is {numbers.iloc[0]:g}"
     return None
 
 
@@ -74,7 +74,7 @@ def screen_features(
     dropped: dict[str, str] = {}
     for feature in features:
         problem = next(
-            (reason for window, frame in windows.items() if (reason := column_problem(frame[feature], window, min_values))),
+            (reason for window, frame in windows.items() if (reason := column_problem(frame[feature], f"in the {window}", min_values))),
             None,
         )
         if problem is None:
