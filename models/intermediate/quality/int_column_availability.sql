@@ -18,15 +18,15 @@ sources_present as (
 
 requirement_items as (
     {%- for requirement, source_item, requirement_kind in items %}
-    select
-        '{{ requirement.model_name }}' as model_name,
-        '{{ requirement.column_name }}' as column_name,
-        '{{ source_item }}' as source_item,
-        '{{ requirement_kind }}' as requirement_kind,
-        {{ requirement.is_completeness_check }} as is_completeness_check
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            '{{ requirement.model_name }}' as model_name,
+            '{{ requirement.column_name }}' as column_name,
+            '{{ source_item }}' as source_item,
+            '{{ requirement_kind }}' as requirement_kind,
+            {{ requirement.is_completeness_check }} as is_completeness_check
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 ),
 

@@ -7,6 +7,14 @@
     'billing_subscription_events', 'crm_customers', 'erp_customers', 'erp_invoices', 'product_usage_daily',
     'support_tickets', 'surveys_nps_responses', 'thirdparty_firmographics',
 ] %}
+{#- One item per raw table (column none) and per optional column of it. #}
+{%- set items = [] %}
+{%- for table in raw_tables %}
+    {%- do items.append((table, none)) %}
+    {%- for column in table.columns %}
+        {%- do items.append((table, column)) %}
+    {%- endfor %}
+{%- endfor %}
 {%- for table in raw_tables if table.raw_table not in imported %}
     {{ exceptions.raise_compiler_error(
         'Raw table ' ~ table.raw_table ~ ' has no import CTE in int_raw_sources_present: add `'
@@ -49,33 +57,20 @@ thirdparty_firmographics as (
 
 -- One row per raw table (column_name null) and per optional column, with the staged values counted.
 staged_counts as (
-    {%- for table in raw_tables %}
-    select
-        '{{ table.source_name }}' as source_name,
-        '{{ table.source_table }}' as source_table,
-        '{{ table.raw_table }}' as raw_table,
-        cast(null as varchar) as column_name,
-        cast(null as varchar) as staged_column,
-        '{{ table.staging_model }}' as staging_model,
-        count(*) as staged_row_count,
-        count(*) as value_count
-    from {{ table.raw_table }}
-    {%- for column in table.columns %}
-    union all
-    select
-        '{{ table.source_name }}' as source_name,
-        '{{ table.source_table }}' as source_table,
-        '{{ table.raw_table }}' as raw_table,
-        '{{ column.column_name }}' as column_name,
-        '{{ column.staged_column }}' as staged_column,
-        '{{ table.staging_model }}' as staging_model,
-        count(*) as staged_row_count,
-        count({{ column.staged_column }}) as value_count
-    from {{ table.raw_table }}
-    {%- endfor %}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+    {%- for table, column in items %}
+        select
+            '{{ table.source_name }}' as source_name,
+            '{{ table.source_table }}' as source_table,
+            '{{ table.raw_table }}' as raw_table,
+            {{ "'" ~ column.column_name ~ "'" if column else 'cast(null as varchar)' }} as column_name,
+            {{ "'" ~ column.staged_column ~ "'" if column else 'cast(null as varchar)' }} as staged_column,
+            '{{ table.staging_model }}' as staging_model,
+            count(*) as staged_row_count,
+            count({{ column.staged_column if column else '*' }}) as value_count
+        from {{ table.raw_table }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 ),
 
