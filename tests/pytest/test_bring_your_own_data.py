@@ -80,7 +80,7 @@ def test_two_files_give_a_green_build(tmp_path: Path) -> None:
     assert availability["gross_margin_rate"][1].startswith("erp_invoices.cost_amount: no staged value")
     assert availability["feature_adoption_rate"][1] == "product_usage_daily.features_used: its table product_usage_daily has no staged rows"
     features = result.query(
-        "select erp.erp_customer_id, features.frequency, features.revenue_usd, features.feature_adoption_rate,"
+        "select erp.source_record_id, features.frequency, features.revenue_usd, features.feature_adoption_rate,"
         " features.gross_margin_365d_usd, features.ticket_count_365d, features.mrr_usd, features.nps_response_count_365d,"
         " features.data_completeness_score"
         " from main.int_features__customer_features as features"
