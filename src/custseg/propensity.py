@@ -13,6 +13,11 @@ Design (the logic behind python_models/intermediate/features/int_features__churn
   at ``as_of - horizon``, labelled by the last horizon — a period it never saw. The scoring model is
   then refitted on that latest labelled window and applied at the as-of date.
 * The classifier is scikit-learn's ``HistGradientBoostingClassifier`` (missing values allowed, seeded).
+* **Only features with something to learn from**: a feature that is all null, nearly empty or
+  constant in the training or the validation window (custseg.model_inputs; e.g. CSAT without support
+  tickets, MRR without subscriptions) is left out, and every row names the features used and the
+  ones dropped with the reason. No feature left, or too few customers, gives null scores and a
+  status that says why.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ import numpy as np
 import pandas as pd
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.metrics import roc_auc_score
+
+from custseg.model_inputs import FeatureScreen, screen_features
 
 FEATURES = [
     "days_since_last_purchase",
@@ -52,6 +59,8 @@ SCORE_COLUMNS = [
     "churn_model_training_rows",
     "churn_model_validation_rows",
     "churn_model_status",
+    "churn_model_features_used",
+    "churn_model_features_dropped",
 ]
 
 _SNAPSHOT_SQL = """
@@ -209,28 +218,43 @@ def score_churn(con: duckdb.DuckDBPyConnection, tables: FactTables, as_of: dt.da
     out["churn_model_validation_rows"] = len(valid)
     y_train = churn_labels(con, tables, training_cutoff, horizon_days, train["customer_id"])
     y_valid = churn_labels(con, tables, validation_cutoff, horizon_days, valid["customer_id"])
-    problem = None
+    out["churn_model_features_used"] = None
+    out["churn_model_features_dropped"] = None
     if len(train) < MIN_TRAINING_ROWS or len(valid) < MIN_TRAINING_ROWS:
         problem = f"too little history: {len(train)} training and {len(valid)} validation customers (at least {MIN_TRAINING_ROWS} each)"
-    elif len(set(y_train)) < 2 or len(set(y_valid)) < 2:
-        problem = "a window has only churners or only stayers"
-    if problem:
-        out["churn_model_status"] = f"not trained: {problem}"
-        return _typed(out)
-    model = _classifier(seed).fit(train[FEATURES].to_numpy(dtype=float), y_train)
-    auc = roc_auc_score(y_valid, model.predict_proba(valid[FEATURES].to_numpy(dtype=float))[:, 1])
-    scorer = _classifier(seed).fit(valid[FEATURES].to_numpy(dtype=float), y_valid)
+        return _not_trained(out, problem)
+    screen = screen_features({"training window": train, "validation window": valid}, FEATURES)
+    out["churn_model_features_used"] = screen.used_text()
+    out["churn_model_features_dropped"] = screen.dropped_text()
+    if len(set(y_train)) < 2 or len(set(y_valid)) < 2:
+        return _not_trained(out, "a window has only churners or only stayers")
+    if not screen.used:
+        return _not_trained(out, "no usable feature (every one is null, nearly empty or constant)")
+    model = _classifier(seed).fit(_matrix(train, screen), y_train)
+    auc = roc_auc_score(y_valid, model.predict_proba(_matrix(valid, screen))[:, 1])
+    scorer = _classifier(seed).fit(_matrix(valid, screen), y_valid)
     if len(current):
-        out["churn_risk_score"] = np.round(scorer.predict_proba(current[FEATURES].to_numpy(dtype=float))[:, 1], 4)
+        out["churn_risk_score"] = np.round(scorer.predict_proba(_matrix(current, screen))[:, 1], 4)
     out["churn_model_auc_out_of_time"] = round(float(auc), 4)
     out["churn_model_status"] = "trained"
+    return _typed(out)
+
+
+def _matrix(frame: pd.DataFrame, screen: FeatureScreen) -> np.ndarray:
+    """The used features of a window as the classifier takes them."""
+    return frame[list(screen.used)].to_numpy(dtype=float)
+
+
+def _not_trained(out: pd.DataFrame, problem: str) -> pd.DataFrame:
+    out["churn_model_status"] = f"not trained: {problem}"
     return _typed(out)
 
 
 def _typed(out: pd.DataFrame) -> pd.DataFrame:
     out = out[SCORE_COLUMNS].copy()
     out["customer_id"] = out["customer_id"].astype("string")
-    out["churn_model_status"] = out["churn_model_status"].astype("string")
+    for column in ("churn_model_status", "churn_model_features_used", "churn_model_features_dropped"):
+        out[column] = out[column].astype("string")
     for column in ("churn_horizon_days", "churn_model_training_rows", "churn_model_validation_rows"):
         out[column] = out[column].astype("int64")
     for column in ("churn_risk_score", "churn_model_auc_out_of_time"):

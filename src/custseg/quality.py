@@ -17,6 +17,12 @@ records = customer ids of the crosswalk, one assignment per customer of ``dim_cu
 the expected figure read from the upstream table when the suites run and handed to GX as a suite
 parameter, so Data Docs show both the rule and the figure it was held to.
 
+Sources the user does not have: an expectation that holds only with an optional raw column (``needs``,
+e.g. ``party_type`` is set for every customer only when each customer table states a customer type) is
+not evaluated when the run lacks that column, as ``int_raw_sources_present`` records it. It is listed as
+skipped, with the reason, in the printed report, the summary, the overview page and the suite's notes in
+Data Docs; with the column present it is evaluated as always.
+
 Fallback threshold (``--max-fallback-share``, default :data:`DEFAULT_MAX_FALLBACK_SHARE`): the largest
 share of customers allowed in the fallback segment, where customers go when too little is known
 about them to segment them. Measured: 0.302 on the 5,000-customer sample (1,512 customers: 1,012
@@ -78,6 +84,12 @@ LINK_RULES = [
 CUSTOMER_ID_PATTERN = r"^CUST\d{9}$"
 RECORD_KEY_PATTERN = r"^(?:crm|erp|thirdparty):.+$"
 COUNTRY_CODE_PATTERN = r"^[A-Z]{2}$"
+# Where the run records which raw tables and optional raw columns it has (models/intermediate/quality).
+SOURCES_PRESENT = "int_raw_sources_present"
+# The raw columns that state whether a customer is a person or an organization. With them, every customer has
+# a party_type; without (e.g. an orders-only export), it is inferred from the name where it can be, else null.
+STATED_PARTY_TYPE = ("crm_customers.customer_type", "erp_customers.customer_type")
+PARTY_TYPE_SET = "Every customer's records state a customer type, so every customer has a party type."
 
 
 # --- The vocabulary of the suite tables --------------------------------------------------------
@@ -159,6 +171,9 @@ class Check:
     args: Mapping[str, Any] = field(default_factory=dict)
     where: Where | None = None
     why: str | None = None
+    # Optional raw columns (``raw_table.column``) the expectation holds only with: it is skipped when one of
+    # them is absent from a raw table that has rows (a table without rows brings no record to check).
+    needs: tuple[str, ...] = ()
 
     def columns(self) -> set[str]:
         """The table columns the expectation reads (so that only those are loaded)."""
@@ -184,9 +199,9 @@ def compound_key(*columns: str, nullable: Sequence[str] = ()) -> tuple[Check, ..
     return (*required, Check("ExpectCompoundColumnsToBeUnique", {"column_list": list(columns)}))
 
 
-def not_null(column: str, where: Where | None = None, why: str | None = None) -> Check:
-    """Every value (of the rows meeting ``where``) is set."""
-    return Check("ExpectColumnValuesToNotBeNull", {"column": column}, where, why)
+def not_null(column: str, where: Where | None = None, why: str | None = None, needs: tuple[str, ...] = ()) -> Check:
+    """Every value (of the rows meeting ``where``) is set (only when the run has the raw columns it ``needs``)."""
+    return Check("ExpectColumnValuesToNotBeNull", {"column": column}, where, why, needs)
 
 
 def is_null(column: str, where: Where | None = None, why: str | None = None) -> Check:
@@ -341,7 +356,7 @@ DIM_CUSTOMERS = suite(
         why="Each crosswalk record is counted under exactly one customer.",
     ),
     in_set("party_type", ["person", "organization"]),
-    not_null("party_type"),
+    not_null("party_type", why=PARTY_TYPE_SET, needs=STATED_PARTY_TYPE),
     matches("country_code", COUNTRY_CODE_PATTERN),
     between("source_record_count", 1, None),
     not_null("name_source_record_key"),
@@ -649,7 +664,12 @@ FCT_KPI_BREACHES = suite(
     in_set("kpi_name", values_of("kpi_targets", "kpi_name")),
     in_set("target_id", values_of("kpi_targets", "target_id")),
     in_set("direction", ["at_least", "at_most"]),
-    in_set("evaluation_status", ["judged", "insufficient_data", "no_value"]),
+    in_set("evaluation_status", ["judged", "insufficient_data", "no_value", "source_absent"]),
+    not_null(
+        "unavailable_reason",
+        Where("evaluation_status", "==", "source_absent"),
+        why="A KPI left unjudged for lack of its source says which source and why.",
+    ),
     in_set("severity", ["none", "warning", "critical"]),
     in_set("evaluation_status", ["judged"], Where("is_breach", "==", True), why="Only a judged KPI can breach."),
     in_set("severity", ["warning", "critical"], Where("is_breach", "==", True), why="A breach has a severity."),
@@ -702,7 +722,7 @@ INT_IDENTITY__GOLDEN_RECORDS = suite(
     ),
     between("source_record_count", 1, None),
     in_set("party_type", ["person", "organization"]),
-    not_null("party_type"),
+    not_null("party_type", why=PARTY_TYPE_SET, needs=STATED_PARTY_TYPE),
     matches("country_code", COUNTRY_CODE_PATTERN),
     not_null("name_source_record_key"),
     matches("address_source_record_key", RECORD_KEY_PATTERN),
@@ -852,13 +872,27 @@ class Failure:
 
 
 @dataclass(frozen=True)
+class Skipped:
+    """An expectation not evaluated in this run: it needs a raw column the user's data does not have."""
+
+    suite: str
+    expectation: str
+    target: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.suite}: {self.expectation} on {self.target}: not evaluated, {self.reason}"
+
+
+@dataclass(frozen=True)
 class SuiteOutcome:
-    """How one suite fared: expectations evaluated and those that failed."""
+    """How one suite fared: expectations evaluated, those that failed, and those skipped for lack of a source."""
 
     suite: str
     rows: int
     evaluated: int
     failures: tuple[Failure, ...]
+    skipped: tuple[Skipped, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -873,6 +907,10 @@ class QualityReport:
         return [failure for outcome in self.outcomes for failure in outcome.failures]
 
     @property
+    def skipped(self) -> list[Skipped]:
+        return [skipped for outcome in self.outcomes for skipped in outcome.skipped]
+
+    @property
     def success(self) -> bool:
         return not self.failures
 
@@ -881,19 +919,64 @@ class QualityReport:
         return {
             "success": self.success,
             "suites": [
-                {"suite": item.suite, "rows": item.rows, "evaluated": item.evaluated, "failed": len(item.failures)}
+                {
+                    "suite": item.suite,
+                    "rows": item.rows,
+                    "evaluated": item.evaluated,
+                    "failed": len(item.failures),
+                    "skipped": len(item.skipped),
+                }
                 for item in self.outcomes
             ],
             "failures": [{**asdict(failure), "params": list(failure.params)} for failure in self.failures],
+            "skipped": [asdict(skipped) for skipped in self.skipped],
             "data_docs": str(self.docs_index),
         }
 
 
 def relations_read(suites: Sequence[Suite] = SUITES) -> list[str]:
-    """Every table the suites validate or read reference figures from."""
+    """Every table the suites validate or read reference figures from (or the sources present, for ``needs``)."""
     names = {item.name for item in suites}
     names.update(relation for item in suites for param in item.params() for relation in param.relations)
+    if any(check.needs for item in suites for check in item.checks):
+        names.add(SOURCES_PRESENT)
     return sorted(names)
+
+
+def absent_raw_columns(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Optional raw columns the run lacks although their table has rows, with the reason (int_raw_sources_present)."""
+    rows = con.sql(
+        f"select source_item, absence_reason from {SCHEMA}.{SOURCES_PRESENT}"
+        " where item_type = 'column' and not is_present and staged_row_count > 0"
+    ).fetchall()
+    return dict(rows)
+
+
+def checks_to_skip(
+    con: duckdb.DuckDBPyConnection, suites: Sequence[Suite] = SUITES
+) -> dict[tuple[str, int], str]:
+    """(suite, position of the check) -> why, for every check that needs a raw column the run lacks.
+
+    Raises :class:`BadInput` when a check needs an item that is no optional raw column of the contract.
+    """
+    needed = sorted({item for suite_ in suites for check in suite_.checks for item in check.needs})
+    if not needed:
+        return {}
+    known = {row[0] for row in con.sql(f"select source_item from {SCHEMA}.{SOURCES_PRESENT} where item_type = 'column'").fetchall()}
+    unknown = [item for item in needed if item not in known]
+    if unknown:
+        raise BadInput(
+            f"the suites need {', '.join(unknown)}, which {SCHEMA}.{SOURCES_PRESENT} does not list as an optional raw "
+            "column: write `raw_table.column` as the sources YAML names it."
+        )
+    absent = absent_raw_columns(con)
+    skips = {}
+    for suite_ in suites:
+        for position, check in enumerate(suite_.checks):
+            missing = [item for item in check.needs if item in absent]
+            if missing:
+                skips[(suite_.name, position)] = "the run lacks " + "; ".join(f"{item} ({absent[item]})" for item in missing)
+    return skips
 
 
 def check_warehouse(con: duckdb.DuckDBPyConnection, label: str, suites: Sequence[Suite] = SUITES) -> None:
@@ -1115,13 +1198,40 @@ def run_quality(
     with con:
         check_warehouse(con, str(path))
         params = resolve_params(con, SUITES, run_settings(max_fallback_share))
-        return _run_gx(con, params, Path(out))
+        return _run_gx(con, params, Path(out), checks_to_skip(con, SUITES))
 
 
-def _run_gx(con: duckdb.DuckDBPyConnection, params: Mapping[str, Any], out: Path) -> QualityReport:
+def _expectation_name(check: Check) -> str:
+    """GX's snake-case name of a check's expectation (ExpectColumnValuesToNotBeNull -> expect_column_...)."""
+    return "".join(f"_{char.lower()}" if char.isupper() else char for char in check.expectation).lstrip("_")
+
+
+def _runnable(item: Suite, skips: Mapping[tuple[str, int], str]) -> tuple[Suite, tuple[Skipped, ...]]:
+    """The suite without the checks this run skips (named in its notes), and those skipped."""
+    skipped = tuple(
+        Skipped(item.name, _expectation_name(check), _target(check), skips[(item.name, position)])
+        for position, check in enumerate(item.checks)
+        if (item.name, position) in skips
+    )
+    if not skipped:
+        return item, ()
+    checks = tuple(check for position, check in enumerate(item.checks) if (item.name, position) not in skips)
+    notes = item.purpose + " Not evaluated in this run: " + "; ".join(
+        f"{skip.expectation} on {skip.target} ({skip.reason})" for skip in skipped
+    )
+    return Suite(item.name, notes, checks), skipped
+
+
+def _run_gx(
+    con: duckdb.DuckDBPyConnection,
+    params: Mapping[str, Any],
+    out: Path,
+    skips: Mapping[tuple[str, int], str] | None = None,
+) -> QualityReport:
     """The GX part: a context, a checkpoint per suite, Data Docs rebuilt from this run only.
 
     Tables are read one at a time, just before their suite runs, so memory holds one table at once.
+    Checks in ``skips`` (see :func:`checks_to_skip`) are left out of their suite and reported.
     """
     _import_gx()
     from great_expectations.core.run_identifier import RunIdentifier
@@ -1133,7 +1243,8 @@ def _run_gx(con: duckdb.DuckDBPyConnection, params: Mapping[str, Any], out: Path
     context.data_sources.add_pandas(DATASOURCE)
     run_id = RunIdentifier(run_name="custseg-quality", run_time=dt.datetime.now(dt.timezone.utc))
     outcomes = []
-    for item in SUITES:
+    for full_suite in SUITES:
+        item, skipped = _runnable(full_suite, skips or {})
         frame = read_table(con, item)
         result, checks_by_id = _validate(context, item, frame, params, run_id)
         failures = tuple(
@@ -1142,7 +1253,7 @@ def _run_gx(con: duckdb.DuckDBPyConnection, params: Mapping[str, Any], out: Path
             if not outcome.success
         )
         evaluated = int(result.statistics["evaluated_expectations"])
-        outcomes.append(SuiteOutcome(item.name, len(frame), evaluated, failures))
+        outcomes.append(SuiteOutcome(item.name, len(frame), evaluated, failures, skipped))
     return QualityReport(tuple(outcomes), docs_dir / "index.html")
 
 
@@ -1164,6 +1275,7 @@ def write_overview(report: QualityReport, out: Path) -> Path:
             f"<td>{status}</td><td>{result_link} {suite_link}</td></tr>"
         )
     failures = "".join(f"<li>{html.escape(str(failure))}</li>" for failure in report.failures) or "<li>none</li>"
+    skipped = "".join(f"<li>{html.escape(str(skip))}</li>" for skip in report.skipped) or "<li>none</li>"
     page = (
         "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>custseg quality</title></head><body>\n"
         "<h1>custseg quality: Great Expectations suites</h1>\n"
@@ -1172,7 +1284,8 @@ def write_overview(report: QualityReport, out: Path) -> Path:
         " (its tables need the internet).</p>\n"
         "<table border=\"1\"><tr><th>suite (table)</th><th>rows</th><th>expectations</th><th>outcome</th>"
         "<th>Data Docs</th></tr>\n" + "\n".join(rows) + "\n</table>\n"
-        f"<h2>Failed expectations</h2>\n<ul>{failures}</ul>\n</body></html>\n"
+        f"<h2>Failed expectations</h2>\n<ul>{failures}</ul>\n"
+        f"<h2>Not evaluated: the run lacks a source they need</h2>\n<ul>{skipped}</ul>\n</body></html>\n"
     )
     path = out.resolve() / OVERVIEW_FILE
     path.write_text(page)
@@ -1183,16 +1296,22 @@ def print_report(report: QualityReport) -> None:
     """One line per suite, then every failed expectation, then where the Data Docs are."""
     width = max(len(outcome.suite) for outcome in report.outcomes)
     for outcome in report.outcomes:
+        skipped = f", {len(outcome.skipped)} not evaluated" if outcome.skipped else ""
         print(
             f"{outcome.suite:<{width}}  {outcome.rows:>8} rows  {outcome.evaluated:>3} expectations evaluated"
-            f"  {len(outcome.failures):>3} failed"
+            f"  {len(outcome.failures):>3} failed{skipped}"
         )
     evaluated = sum(outcome.evaluated for outcome in report.outcomes)
-    print(f"\n{len(report.outcomes)} suites, {evaluated} expectations, {len(report.failures)} failed")
+    skipped_total = f", {len(report.skipped)} not evaluated" if report.skipped else ""
+    print(f"\n{len(report.outcomes)} suites, {evaluated} expectations, {len(report.failures)} failed{skipped_total}")
     if report.failures:
         print("\nFailed expectations:")
         for failure in report.failures:
             print(f"  - {failure}")
+    if report.skipped:
+        print("\nNot evaluated (the run lacks a source they need):")
+        for skip in report.skipped:
+            print(f"  - {skip}")
     print(f"\nData Docs: {report.docs_index}")
 
 

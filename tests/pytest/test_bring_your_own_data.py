@@ -63,6 +63,49 @@ def test_two_files_give_a_green_build(tmp_path: Path) -> None:
     assert reconciliation["crm__customers"] == (0, 0, 0)
     assert result.query("select count(*) from main.stg_support__tickets")[0][0] == 0
 
+    # What the build has is recorded once: two tables, and of their optional columns only the email.
+    present = dict(result.query("select source_item, is_present from main.int_raw_sources_present"))
+    assert present["erp_customers"] and present["erp_invoices"] and present["erp_customers.email"]
+    assert not present["crm_customers"] and not present["erp_invoices.cost_amount"] and not present["support_tickets.csat_score"]
+    # Features without their source are null for everyone, never 0, and the availability model says why.
+    availability = {
+        column: (available, reason)
+        for column, available, reason in result.query(
+            "select column_name, is_available, unavailable_reason from main.int_column_availability"
+            " where model_name = 'int_features__customer_features'"
+        )
+    }
+    assert availability["frequency"] == (True, None)
+    assert not availability["gross_margin_rate"][0]
+    assert availability["gross_margin_rate"][1].startswith("erp_invoices.cost_amount: no staged value")
+    assert availability["feature_adoption_rate"][1] == "product_usage_daily.features_used: its table product_usage_daily has no staged rows"
+    features = result.query(
+        "select erp.source_record_id, features.frequency, features.revenue_usd, features.feature_adoption_rate,"
+        " features.gross_margin_365d_usd, features.ticket_count_365d, features.mrr_usd, features.nps_response_count_365d,"
+        " features.data_completeness_score"
+        " from main.int_features__customer_features as features"
+        " inner join main.int_identity__crosswalk as erp on features.customer_id = erp.customer_id and erp.source_system = 'erp'"
+        " order by 1"
+    )
+    assert features == [
+        # Orders only: scored on billing record, purchase history and fresh financials (both bought this quarter).
+        ("1001", 1, 200.5, None, None, None, None, None, 1.0),
+        ("1002", 0, 15.99, None, None, None, None, None, 1.0),
+        ("1003", 0, 0.0, None, None, None, None, None, round(1 / 3, 4)),
+    ]
+    # Too little history for the models: a status that says so, no crash.
+    assert result.query("select distinct churn_model_status, churn_model_features_used from main.int_features__churn_propensity") == [
+        ("not trained: too little history: 0 training and 0 validation customers (at least 50 each)", None)
+    ]
+    assert result.query("select distinct clv_model_status from main.int_features__clv") == [
+        ("not fitted: too little data: 2 customers with a purchase, at least 20 needed",)
+    ]
+    # A margin target is not judged against a margin the data cannot give.
+    assert result.query(
+        "select distinct evaluation_status, unavailable_reason like 'erp_invoices.cost_amount: %'"
+        " from main.fct_kpi_breaches where kpi_name = 'gross_margin_rate'"
+    ) == [("source_absent", True)]
+
 
 def test_missing_required_column_stops_with_a_message(tmp_path: Path) -> None:
     raw = tmp_path / "raw"

@@ -92,3 +92,43 @@ def test_too_little_history_gives_null_scores_with_a_reason() -> None:
     assert scores["churn_model_status"].str.startswith("not trained: too little history").all()
     with pytest.raises(ValueError, match="churn_horizon_days"):
         score_churn(con, tables, AS_OF, 7)
+
+
+# --- The data's shape: columns with nothing to learn from are dropped, with the reason -----------
+
+
+def test_all_null_and_constant_columns_are_dropped_with_their_reason() -> None:
+    frames = facts()
+    frames["tickets"] = frames["tickets"].assign(csat_score=np.nan)  # support tickets without CSAT answers
+    con, tables = connect(frames)  # and no product usage or subscriptions: their features are 0 for everyone
+    scores = score_churn(con, tables, AS_OF, 180)
+    assert scores["churn_model_status"].iloc[0] == "trained"
+    assert scores["churn_model_auc_out_of_time"].iloc[0] > 0.7
+    used = scores["churn_model_features_used"].iloc[0].split(", ")
+    assert "days_since_last_purchase" in used and "tickets_365d" in used
+    assert not {"csat_average_365d", "active_days_90d", "mrr_usd"} & set(used)
+    dropped = scores["churn_model_features_dropped"].iloc[0]
+    assert "csat_average_365d (all null in the training window)" in dropped
+    assert "active_days_90d (constant in the training window: every value is 0)" in dropped
+    assert "mrr_usd (constant in the training window: every value is 0)" in dropped
+
+
+def test_a_nearly_empty_column_is_dropped() -> None:
+    frames = facts(300)
+    tickets = frames["tickets"].copy()
+    tickets.loc[tickets.index[5:], "csat_score"] = np.nan  # five CSAT answers in two years
+    frames["tickets"] = tickets
+    con, tables = connect(frames)
+    scores = score_churn(con, tables, AS_OF, 180)
+    assert scores["churn_model_status"].iloc[0] == "trained"
+    assert "csat_average_365d (nearly empty in the training window:" in scores["churn_model_features_dropped"].iloc[0]
+    assert "csat_average_365d" not in scores["churn_model_features_used"].iloc[0].split(", ")
+
+
+def test_too_few_customers_give_a_status_and_no_feature_list() -> None:
+    frames = facts(10)
+    frames["tickets"] = frames["tickets"].assign(csat_score=np.nan)
+    con, tables = connect(frames)
+    scores = score_churn(con, tables, AS_OF, 180)
+    assert scores["churn_model_status"].str.startswith("not trained: too little history").all()
+    assert scores["churn_model_features_used"].isna().all() and scores["churn_risk_score"].isna().all()

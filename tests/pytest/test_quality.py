@@ -185,3 +185,46 @@ def test_a_parameter_name_means_one_query() -> None:
     for item in quality.SUITES:
         for param in item.params():
             assert queries.setdefault(param.name, (param.sql, param.as_list)) == (param.sql, param.as_list), param.name
+
+
+def test_an_expectation_is_skipped_with_its_reason_only_when_the_run_lacks_the_raw_column_it_needs(
+    built_sample: Build, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A customer without a party type fails not_null(party_type) while the ERP states customer types; once
+    int_raw_sources_present records the ERP export without that column (an orders-only export), the check is
+    not evaluated, and the report, summary and overview say which column the run lacks. One suite, to stay cheap."""
+    monkeypatch.setattr(quality, "SUITES", (quality.DIM_CUSTOMERS,))
+    warehouse = copy_warehouse(built_sample, tmp_path / "warehouse")
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("update main.dim_customers set party_type = null where customer_id = (select min(customer_id) from main.dim_customers)")
+    code, _, summary = run_cli(capsys, "--warehouse", str(warehouse), "--out", str(tmp_path / "with_column"))
+    assert code == 1 and summary["skipped"] == []
+    assert [(row["expectation"], row["target"]) for row in summary["failures"]] == [("expect_column_values_to_not_be_null", "party_type")]
+
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "update main.int_raw_sources_present set value_count = 0, is_present = false,"
+            " absence_reason = 'no staged value' where source_item = 'erp_customers.customer_type'"
+        )
+    out = tmp_path / "without_column"
+    code, printed, summary = run_cli(capsys, "--warehouse", str(warehouse), "--out", str(out))
+    assert code == 0, printed
+    assert summary["skipped"] == [
+        {
+            "suite": "dim_customers",
+            "expectation": "expect_column_values_to_not_be_null",
+            "target": "party_type",
+            "reason": "the run lacks erp_customers.customer_type (no staged value)",
+        }
+    ]
+    assert summary["suites"][0]["evaluated"] == len(quality.DIM_CUSTOMERS.checks) - 1
+    assert "1 not evaluated" in printed and "not evaluated, the run lacks erp_customers.customer_type" in printed
+    assert "erp_customers.customer_type" in (out / quality.OVERVIEW_FILE).read_text()
+
+
+def test_a_check_needing_an_item_outside_the_contract_is_refused(built_sample: Build) -> None:
+    typo = quality.suite("dim_customers", "a typo", quality.not_null("party_type", needs=("erp_customers.customer_typ",)))
+    with duckdb.connect(str(built_sample.warehouse), read_only=True) as con:
+        with pytest.raises(quality.BadInput, match="erp_customers.customer_typ, which main.int_raw_sources_present"):
+            quality.checks_to_skip(con, [typo])
+        assert quality.checks_to_skip(con, quality.SUITES) == {}, "the sample has every source"

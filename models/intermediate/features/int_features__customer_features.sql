@@ -1,6 +1,18 @@
 -- One row per customer at the as-of date: every feature segmentation may use, with flags that say
 -- which data is missing or stale. Activity with no rows is a true zero (no invoice billed, no ticket
--- opened); ratios and scores with nothing to measure stay null, never imputed.
+-- opened) when the run has the source; a feature whose source is absent is null for everyone (its
+-- sources are declared in the YAML; int_column_availability says why). Ratios and scores with nothing
+-- to measure stay null, never imputed.
+{#- Completeness checks: (flag whose declared sources make the check apply, what passing means, who it applies to). #}
+{%- set completeness_checks = [
+    ('has_billing_record', 'has_billing_record', 'true'),
+    ('has_purchase_history', 'has_purchase_history', 'true'),
+    ('is_financial_data_stale', 'has_purchase_history and not is_financial_data_stale', 'true'),
+    ('is_margin_incomplete', 'has_purchase_history and not is_margin_incomplete', 'true'),
+    ('has_service_record', 'has_service_record', 'true'),
+    ('has_recent_feedback', 'has_recent_feedback', 'true'),
+    ('has_firmographics', 'has_firmographics', "party_type = 'organization'"),
+] %}
 with
 
 golden_records as (
@@ -41,6 +53,15 @@ clv as (
 
 churn_propensity as (
     select * from {{ ref('int_features__churn_propensity') }}
+),
+
+column_availability as (
+    select * from {{ ref('int_column_availability') }}
+),
+
+-- One row: whether this run has the sources of each feature and completeness check.
+available_columns as (
+    {{ available_columns('column_availability') }}
 ),
 
 customers as (
@@ -183,23 +204,38 @@ joined as (
     where coalesce(customers.customer_since_date <= as_of_date.as_of_date, true)
 ),
 
+-- Features whose sources this run lacks are null, not the zeros the joins above give.
+sourced as (
+    select {{ star_with_absent_sources_nulled('joined') }}
+    from joined
+    cross join available_columns
+),
+
 final as (
     select
-        *,
-        -- Share of the checks a customer passes; firmographics count for organizations only.
+        sourced.*,
+        -- Share of the completeness checks a customer passes, among those this run has the sources for.
         round(
             (
-                cast(has_billing_record as integer)
-                + cast(has_purchase_history as integer)
-                + cast(has_purchase_history and not is_financial_data_stale as integer)
-                + cast(has_purchase_history and not is_margin_incomplete as integer)
-                + cast(has_service_record as integer)
-                + cast(has_recent_feedback as integer)
-                + case when party_type = 'organization' then cast(has_firmographics as integer) else 0 end
-            ) / case when party_type = 'organization' then 7.0 else 6.0 end,
+                {%- for flag, passes, applies in completeness_checks %}
+                    case
+                        when available_columns.{{ flag }}__is_available and {{ applies }}
+                            then cast({{ passes }} as integer)
+                        else 0
+                    end{{ ' +' if not loop.last }}
+                {%- endfor %}
+            ) / nullif(
+                {%- for flag, passes, applies in completeness_checks %}
+                    case when available_columns.{{ flag }}__is_available and {{ applies }} then 1 else 0 end
+                    {{- ' +' if not loop.last }}
+                {%- endfor %},
+                0
+            ),
             4
         ) as data_completeness_score
-    from joined
+    from sourced
+    cross join available_columns
 )
 
-select * from final
+-- The columns are those of the model's YAML: sqlfluff cannot count through `* replace`.
+select * from final  -- noqa: AM04

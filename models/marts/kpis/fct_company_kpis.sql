@@ -1,13 +1,22 @@
 -- Company totals by fiscal period: counts and money summed over segments, and every rate averaged
 -- over segments weighted by their revenue, so that many small, low-value customers do not dominate
--- a company figure. The customer-weighted rate is given beside it for comparison.
+-- a company figure. The customer-weighted rate is given beside it for comparison. A KPI whose source the
+-- run lacks is null, as in the segment scorecard (int_column_availability says why).
 with
 
 segment_kpis as (
     select * from {{ ref('fct_segment_kpis') }}
 ),
 
-final as (
+column_availability as (
+    select * from {{ ref('int_column_availability') }}
+),
+
+available_columns as (
+    {{ available_columns('column_availability') }}
+),
+
+company_totals as (
     select
         fiscal_period,
         fiscal_year,
@@ -46,6 +55,13 @@ final as (
         round(sum(gross_margin_usd) / nullif(sum(revenue_usd), 0), 4) as gross_margin_rate
     from segment_kpis
     group by fiscal_period, fiscal_year, fiscal_quarter, period_start_date, period_end_date, is_period_complete
+),
+
+final as (
+    select {{ star_with_absent_sources_nulled('company_totals') }}
+    from company_totals
+    cross join available_columns
 )
 
-select * from final
+-- The columns are those of the model's YAML: sqlfluff cannot count through `* replace`.
+select * from final  -- noqa: AM04

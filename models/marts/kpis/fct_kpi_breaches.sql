@@ -1,7 +1,8 @@
 -- Every segment KPI that has a target, per period: actual, target, variance and whether it breaches,
 -- with severity. The most specific target applies (segment over `*`, period over standing). Filter on
 -- is_breach for the escalation list. Survey KPIs with fewer answers than var kpi_min_responses are not
--- judged (status insufficient_data): a handful of answers is not a trend.
+-- judged (status insufficient_data): a handful of answers is not a trend. A KPI whose source the run lacks
+-- is not judged either (status source_absent, with the reason from int_column_availability).
 {%- set kpis = kpi_target_columns() %}
 {%- set response_counts = {'net_promoter_score': 'nps_response_count', 'csat_average': 'csat_response_count'} %}
 with
@@ -12,6 +13,18 @@ segment_kpis as (
 
 targets as (
     select * from {{ ref('kpi_targets') }}
+),
+
+column_availability as (
+    select * from {{ ref('int_column_availability') }}
+),
+
+absent_kpis as (
+    select
+        column_name as kpi_name,
+        unavailable_reason
+    from column_availability
+    where model_name = 'fct_segment_kpis' and not is_available
 ),
 
 kpi_values as (
@@ -53,17 +66,23 @@ matching_targets as (
 -- Shortfall: how far the KPI is on the wrong side of the target (negative when it meets it).
 judged as (
     select
-        *,
-        actual_value - target_value as variance,
-        case direction when 'at_least' then target_value - actual_value else actual_value - target_value end
-            as shortfall,
+        matching_targets.*,
+        absent_kpis.unavailable_reason,
+        matching_targets.actual_value - matching_targets.target_value as variance,
+        case matching_targets.direction
+            when 'at_least' then matching_targets.target_value - matching_targets.actual_value
+            else matching_targets.actual_value - matching_targets.target_value
+        end as shortfall,
         case
-            when actual_value is null then 'no_value'
-            when response_count < {{ var('kpi_min_responses') }} then 'insufficient_data'
+            when absent_kpis.kpi_name is not null then 'source_absent'
+            when matching_targets.actual_value is null then 'no_value'
+            when matching_targets.response_count < {{ var('kpi_min_responses') }} then 'insufficient_data'
             else 'judged'
         end as evaluation_status
     from matching_targets
-    where specificity_rank = 1
+    left join absent_kpis
+        on matching_targets.kpi_name = absent_kpis.kpi_name
+    where matching_targets.specificity_rank = 1
 ),
 
 final as (
@@ -80,6 +99,7 @@ final as (
         round(variance, 4) as variance,
         round(variance / nullif(abs(target_value), 0), 4) as variance_rate,
         evaluation_status,
+        unavailable_reason,
         evaluation_status = 'judged' and shortfall > 0 as is_breach,
         case
             when evaluation_status != 'judged' or shortfall <= 0 then 'none'

@@ -1,7 +1,8 @@
 -- The balanced scorecard by segment and fiscal period. Every customer counts, for a period, in the
 -- segment they held at its end (the snapshot version valid on that day; periods before the first
 -- snapshot use the customer's earliest assignment, and say so in segment_basis). Definitions of every
--- KPI: models/marts/kpis/_kpis__docs.md.
+-- KPI: models/marts/kpis/_kpis__docs.md. A KPI whose source the run lacks (YAML meta `requires`, e.g.
+-- margin without invoice costs) is null, never 0; int_column_availability says why.
 with
 
 customer_periods as (
@@ -30,6 +31,14 @@ churn_definitions as (
 
 tickets as (
     select * from {{ ref('int_customer_facts__tickets') }}
+),
+
+column_availability as (
+    select * from {{ ref('int_column_availability') }}
+),
+
+available_columns as (
+    {{ available_columns('column_availability') }}
 ),
 
 first_versions as (
@@ -210,7 +219,7 @@ segment_periods as (
     group by customer_period_flags.fiscal_period, customer_period_flags.segment_code
 ),
 
-final as (
+scorecard as (
     select
         fiscal_periods.fiscal_period,
         fiscal_periods.fiscal_year,
@@ -303,6 +312,13 @@ final as (
             segment_periods.fiscal_period = migrations_out.fiscal_period
             and segment_periods.segment_code = migrations_out.segment_code
     window period_segments as (partition by segment_periods.fiscal_period)
+),
+
+final as (
+    select {{ star_with_absent_sources_nulled('scorecard') }}
+    from scorecard
+    cross join available_columns
 )
 
-select * from final
+-- The columns are those of the model's YAML: sqlfluff cannot count through `* replace`.
+select * from final  -- noqa: AM04
