@@ -21,6 +21,9 @@ ifeq ($(SEG_RAW_DIR),$(abspath $(SAMPLE_DIR)/raw))
 RAW_DATA := $(SAMPLE_STAMP)
 # The sample's people are invented, so its PII digests may use a known key; real data needs a secret one.
 export SEG_PII_HASH_KEY ?= custseg-sample-data-only
+# The sample's steward decisions (seeds/sample/: overrides, stewards, targets...) name its customers and
+# people: they apply to the sample only. Any other folder gets the steward seeds of seeds/steward/.
+export SEG_STEWARD_DECISIONS ?= sample
 endif
 # The sample as exported on successive dates (the generator's end date is 2026-10-31), for make periods.
 PERIODS ?= 2026-08-31 2026-09-30 2026-10-31
@@ -109,14 +112,15 @@ export PERIODS_LAST_RECORDED
 
 # The sample as it stood on each date of PERIODS, built in order into one warehouse, so that the
 # snapshots record how segments change from one export to the next (not part of make test).
-# Each export is generated once (stamp per date, customers and seed). Dates the warehouse's
+# Each export is generated once (stamp per date, customers and seed; again if it lacks the generator's
+# marker, which the sample's steward decisions require). Dates the warehouse's
 # history already reaches are skipped: building them again would record them a second time, after
 # later ones, so running make periods twice adds nothing.
 periods: $(STAMP)
 	mkdir -p $(dir $(SEG_WAREHOUSE_PATH))
 	for d in $(PERIODS); do \
 		dir=$(PERIODS_DIR)/$$d; \
-		if [[ ! -e $$dir/.generated-$(SAMPLE_CUSTOMERS)-$(SAMPLE_SEED) ]]; then \
+		if [[ ! -e $$dir/.generated-$(SAMPLE_CUSTOMERS)-$(SAMPLE_SEED) || ! -e $$dir/raw/_custseg_generated.json ]]; then \
 			rm -rf $$dir; \
 			$(BIN)/python -m custseg.generate --customers $(SAMPLE_CUSTOMERS) --seed $(SAMPLE_SEED) \
 				--export-date $$d --out $$dir/raw --truth $$dir/truth --no-progress || exit 1; \

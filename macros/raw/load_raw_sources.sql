@@ -11,7 +11,7 @@
     {% if not execute %}
         {{ return('') }}
     {% endif %}
-    {% set raw_dir = (var('raw_data_dir', env_var('SEG_RAW_DIR', 'data/sample/raw')) | string).rstrip('/') %}
+    {% set raw_dir = raw_data_dir() %}
     {% set listing = run_query("select file from glob('" ~ raw_dir ~ "/*')") %}
     {% set files = listing.columns[0].values() | list %}
     {% do run_query('create schema if not exists raw') %}

@@ -75,8 +75,9 @@ class ToolResult:
 
 
 def _dbt(args: list[str], raw: Path, warehouse: Path, target: Path) -> float:
+    # No steward decisions: FEBRL is not generated data, and the sample's decisions name the sample's records.
     env = {**os.environ, "SEG_RAW_DIR": str(raw), "SEG_WAREHOUSE_PATH": str(warehouse),
-           "DBT_PROFILES_DIR": str(PROJECT_DIR), "DO_NOT_TRACK": "1"}
+           "DBT_PROFILES_DIR": str(PROJECT_DIR), "DO_NOT_TRACK": "1", "SEG_STEWARD_DECISIONS": "own"}
     env.setdefault("SEG_PII_HASH_KEY", "custseg-benchmark-data-only")
     start = time.perf_counter()
     done = subprocess.run([DBT, *args, "--target-path", str(target), "--log-path", str(target / "logs")],

@@ -107,6 +107,9 @@ DIRT = DirtRates()
 FAR_FUTURE_DAYS = (2000, 9000)  # future dates land 5 to 25 years after the end date
 
 # Helper columns of an export date cut; never written (write_table selects the contract's columns).
+# Written beside the raw exports: the folder holds generated (invented) data. dbt reads it before applying the
+# sample's steward decisions (seeds/sample/), which name generated customers and people (macro check_steward_decisions).
+GENERATED_MARKER = "_custseg_generated.json"
 EXPORTED_FROM = "_exported_from"  # first moment the row is in an export (from its clean, pre-dirt dates)
 EXPORT_ROW = "_export_row"  # the row before exact duplicates were planted, to tell a copy from its original
 RESPONDENT_RECORD = "_respondent_record_id"  # the CRM record a survey response came from, anonymous or not
@@ -1108,6 +1111,8 @@ def generate(
                 .rename(columns={id_col: "source_record_id"})
                 .assign(source_system=customer_tables[name])
             )
+    marker = {key: summary[key] for key in ("customers", "seed", "end_date", "export_date") if key in summary}
+    (out / GENERATED_MARKER).write_text(json.dumps({"generator": "custseg.generate", **marker}, indent=2) + "\n")
     step("write raw")
     records = pd.concat(truth_records, ignore_index=True)[
         ["source_system", "source_record_id", "original_record_id", "entity_id", "is_stale", "planted_invalid"]

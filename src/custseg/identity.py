@@ -228,7 +228,7 @@ def _greedy_rebuild(
         elif is_must and reason == "cannot_link":
             raise ContradictoryStewardDecisions(
                 f"Must-link {keys[a]} - {keys[b]} would join records a cannot-link keeps apart; "
-                "fix seeds/identity/identity_link_decisions.csv"
+                "fix seeds/steward/identity_link_decisions.csv (seeds/sample/ in a build of the generated sample)"
             )
     relabelled = label.copy()
     offset = int(label.max()) + 1 if len(label) else 0

@@ -1,12 +1,20 @@
-"""A user with only a customer file and an order file gets a green build; a broken file fails clearly."""
+"""A user with only a customer file and an order file gets a green build; a broken file fails clearly; none of
+the generated sample's steward decisions applies to the user's data."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import os
+import re
+import subprocess
 from decimal import Decimal
 from pathlib import Path
 
-from conftest import build
+import pytest
+import yaml
+
+from conftest import PROJECT_DIR, Build, build
 
 CUSTOMERS = """erp_customer_id,customer_name,email
 1001,Acme Tools Ltd, Orders@AcmeTools.example
@@ -27,21 +35,42 @@ A-6,1002,2026-03-11,-5
 """
 
 
-def test_two_files_give_a_green_build(tmp_path: Path) -> None:
-    raw = tmp_path / "raw"
+# Seven more customers with an order each, one a month from April to October: ten customers in all, so that
+# the ids the generated sample's steward decisions name (CUST000000007, ...) belong to customers of this data
+# too, and the as-of date is after the sample's overrides were approved: one would apply if it were read.
+MORE_CUSTOMERS = ["1004,Maria Rossi,", "1005,Baker Street Books,", "1006,Kenji Sato,", "1007,Olsen Consulting AS,",
+                  "1008,Priya Nair,", "1009,Fjord Fisheries,", "1010,Tomas Novak,"]
+MORE_ORDERS = [f"B-{n},{1004 + n},2026-{4 + n:02d}-20,{40 + 10 * n}" for n in range(7)]
+SAMPLE_SEEDS = PROJECT_DIR / "seeds" / "sample"
+STEWARD_SEEDS = ("segment_overrides", "data_stewards", "identity_link_decisions", "pii_scan_exceptions", "kpi_targets")
+
+
+@pytest.fixture(scope="module")
+def two_files(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The documented minimum, built in full with the default steward decisions, as a user would."""
+    workdir = tmp_path_factory.mktemp("two_files")
+    raw = workdir / "raw"
     raw.mkdir()
-    (raw / "erp_customers.csv").write_text(CUSTOMERS)
-    (raw / "erp_invoices.csv").write_text(ORDERS)
-    result = build(raw, tmp_path)
+    (raw / "erp_customers.csv").write_text(CUSTOMERS + "".join(line + "\n" for line in MORE_CUSTOMERS))
+    (raw / "erp_invoices.csv").write_text(ORDERS + "".join(line + "\n" for line in MORE_ORDERS))
+    return build(raw, workdir)
+
+
+def test_two_files_give_a_green_build(two_files: Build) -> None:
+    result = two_files
     assert result.result.returncode == 0, result.result.stdout[-5000:]
     assert "Raw files absent, treated as empty" in result.result.stdout
 
-    assert result.query("select erp_customer_id, email, is_email_malformed from main.stg_erp__customers order by 1") == [
+    assert result.query(
+        "select erp_customer_id, email, is_email_malformed from main.stg_erp__customers where erp_customer_id <= '1003' order by 1"
+    ) == [
         ("1001", "orders@acmetools.example", False),
         ("1002", "jane.smith@mail.example", False),
         ("1003", None, True),
     ]
-    assert result.query("select invoice_id, cast(amount as double), currency_code from main.stg_erp__invoices order by 1") == [
+    assert result.query(
+        "select invoice_id, cast(amount as double), currency_code from main.stg_erp__invoices where invoice_id like 'A-%' order by 1"
+    ) == [
         ("A-1", 120.5, "USD"),
         ("A-2", 80.0, "USD"),
         ("A-3", 15.99, "USD"),
@@ -58,8 +87,8 @@ def test_two_files_give_a_green_build(tmp_path: Path) -> None:
             "select raw_table_id, rows_in, rows_staged, rows_quarantined from main.int_raw_row_reconciliation"
         )
     )
-    assert reconciliation["erp__customers"] == (5, 3, 2)
-    assert reconciliation["erp__invoices"] == (7, 3, 4)
+    assert reconciliation["erp__customers"] == (5 + len(MORE_CUSTOMERS), 3 + len(MORE_CUSTOMERS), 2)
+    assert reconciliation["erp__invoices"] == (7 + len(MORE_ORDERS), 3 + len(MORE_ORDERS), 4)
     assert reconciliation["crm__customers"] == (0, 0, 0)
     assert result.query("select count(*) from main.stg_support__tickets")[0][0] == 0
 
@@ -105,6 +134,66 @@ def test_two_files_give_a_green_build(tmp_path: Path) -> None:
         "select distinct evaluation_status, unavailable_reason like 'erp_invoices.cost_amount: %'"
         " from main.fct_kpi_breaches where kpi_name = 'gross_margin_rate'"
     ) == [("source_absent", True)]
+
+
+def _sample_rows(seed: str) -> list[dict[str, str]]:
+    with (SAMPLE_SEEDS / f"{seed}.csv").open(newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _column_types(build: Build, table: str) -> dict[str, str]:
+    return dict(build.query(
+        f"select column_name, lower(data_type) from information_schema.columns where table_schema = 'main' and table_name = '{table}'"
+    ))
+
+
+def test_your_data_gets_empty_typed_steward_seeds_and_no_decision_of_the_sample(two_files: Build) -> None:
+    """The sample's decisions name CUST000000007 and others; here those ids are the user's customers, and
+    nothing the sample's stewards decided reaches them: the steward seeds are empty, with their columns typed."""
+    result = two_files
+    assert result.result.returncode == 0, result.result.stdout[-5000:]
+    assert "Steward decisions: seeds/steward/" in result.result.stdout
+    named = {row["customer_id"] for row in _sample_rows("segment_overrides")}
+    present = {row[0] for row in result.query("select customer_id from main.dim_customer_segments")}
+    assert "CUST000000007" in named & present  # the ids collide
+    properties = yaml.safe_load((PROJECT_DIR / "seeds" / "steward" / "_steward__seeds.yml").read_text())["seeds"]
+    assert sorted(seed["name"] for seed in properties) == sorted(STEWARD_SEEDS)
+    for seed in properties:
+        assert result.query(f"select count(*) from main.{seed['name']}") == [(0,)], seed["name"]
+        assert _column_types(result, seed["name"]) == seed["config"]["column_types"], seed["name"]
+    assert result.query("select count(*) from main.int_segmentation__override_audit") == [(0,)]
+    assert result.query("select count(*) from main.dim_customer_segments where assignment_source = 'override'") == [(0,)]
+    assert result.query("select count(*) from main.int_identity__link_decisions") == [(0,)]
+    assert result.query("select count(*) from main.fct_kpi_breaches") == [(0,)]
+
+
+def test_the_sample_build_applies_the_sample_steward_decisions(built_sample: Build) -> None:
+    """The other side: a build of generated data that asks for the sample's decisions has every one of them."""
+    assert built_sample.steward_decisions == "sample"
+    assert "Steward decisions: the generated sample's, from seeds/sample/" in built_sample.result.stdout
+    for seed in STEWARD_SEEDS:
+        assert built_sample.query(f"select count(*) from main.{seed}") == [(len(_sample_rows(seed)),)], seed
+    overrides = {row["override_id"] for row in _sample_rows("segment_overrides")}
+    audited = dict(built_sample.query("select override_id, is_applied from main.int_segmentation__override_audit"))
+    assert set(audited) == overrides and any(audited.values())
+    assert built_sample.query("select count(*) from main.fct_kpi_breaches")[0][0] > 0
+
+
+@pytest.mark.parametrize(
+    ("steward_decisions", "message"),
+    [
+        ("sample", "was not written by the generator"),
+        ("samples", "steward_decisions must be own (your steward seeds, seeds/steward/) or sample"),
+    ],
+)
+def test_the_sample_decisions_on_your_data_stop_the_run(tmp_path: Path, steward_decisions: str, message: str) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "erp_customers.csv").write_text(CUSTOMERS)
+    result = build(raw, tmp_path, "--select", "stg_erp__customers", steward_decisions=steward_decisions)
+    assert result.result.returncode != 0
+    assert message in result.result.stdout, result.result.stdout[-3000:]
+    assert result.query("select count(*) from information_schema.tables where table_name = 'stg_erp__customers'") == [(0,)]
 
 
 def test_missing_required_column_stops_with_a_message(tmp_path: Path) -> None:
@@ -191,3 +280,18 @@ def test_an_unknown_date_day_order_stops_with_a_message(tmp_path: Path) -> None:
     assert result.result.returncode != 0
     assert "var date_day_order must be DMY" in result.result.stdout
     assert "got: YMD" in result.result.stdout
+
+
+def _make_variable(name: str, *arguments: str) -> str | None:
+    """The value make gives a variable for `make dbt-build` (a dry run: nothing is built or installed)."""
+    env = {key: value for key, value in os.environ.items() if key not in ("SEG_RAW_DIR", name)}
+    database = subprocess.run(
+        ["make", "-pn", "-C", str(PROJECT_DIR), "dbt-build", *arguments], env=env, capture_output=True, text=True, check=False
+    ).stdout
+    found = re.search(rf"^{name} :?= (.*)$", database, re.MULTILINE)
+    return found.group(1) if found else None
+
+
+def test_make_asks_for_the_sample_decisions_only_when_it_builds_the_sample(tmp_path: Path) -> None:
+    assert _make_variable("SEG_STEWARD_DECISIONS") == "sample"
+    assert _make_variable("SEG_STEWARD_DECISIONS", f"SEG_RAW_DIR={tmp_path}") is None

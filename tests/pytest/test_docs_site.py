@@ -62,7 +62,10 @@ def docs(built_sample: Build, tmp_path_factory: pytest.TempPathFactory) -> DocsB
         if not (workdir / "output.txt").exists():
             # docs generate opens the warehouse for writing: a copy, so that other workers can read the shared one.
             warehouse = copy_warehouse(built_sample, workdir)
-            result = run_dbt(["docs", "generate", "--static"], built_sample.raw_dir, warehouse, target)
+            result = run_dbt(
+                ["docs", "generate", "--static"], built_sample.raw_dir, warehouse, target,
+                steward_decisions=built_sample.steward_decisions,
+            )
             assert result.returncode == 0, result.stdout[-3000:]
             (workdir / "output.txt").write_text(result.stdout + result.stderr)
     return DocsBuild(

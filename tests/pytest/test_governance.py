@@ -137,7 +137,10 @@ def corrupted(built_sample: Build, tmp_path_factory: pytest.TempPathFactory) -> 
         # A cluster segment of a single customer.
         con.execute("update main.dim_customer_segments set cluster_segment_code = 'SEG-TINY' where customer_id = (select min(customer_id) from main.dim_customer_segments where cluster_segment_code is not null)")
     selection = ["test_name:no_unmasked_pii", "test_name:row_count_matches", "test_name:one_open_version_per_key", "test_name:value_share_at_least"]
-    result = run_dbt(["test", "--select", *selection], built_sample.raw_dir, warehouse, workdir / "target")
+    result = run_dbt(
+        ["test", "--select", *selection], built_sample.raw_dir, warehouse, workdir / "target",
+        steward_decisions=built_sample.steward_decisions,
+    )
     assert result.returncode != 0
     results = json.loads((workdir / "target" / "run_results.json").read_text())["results"]
     return warehouse, {r["unique_id"].split(".")[2]: (r["status"], r["failures"]) for r in results}

@@ -128,9 +128,15 @@ def test_two_builds_give_byte_identical_crosswalks(built_sample, tmp_path) -> No
     # The data tests already passed on this data in the shared build: these builds leave them out.
     again = tmp_path / "again"
     copy_warehouse(built_sample, again)
-    rebuilt = build(built_sample.raw_dir, again, "--select", "+dim_customer_crosswalk", "--exclude-resource-type", "test")
+    rebuilt = build(
+        built_sample.raw_dir, again, "--select", "+dim_customer_crosswalk", "--exclude-resource-type", "test",
+        steward_decisions=built_sample.steward_decisions,
+    )
     (tmp_path / "fresh").mkdir()
-    fresh = build(built_sample.raw_dir, tmp_path / "fresh", *IDENTITY_ONLY, "--exclude-resource-type", "test")
+    fresh = build(
+        built_sample.raw_dir, tmp_path / "fresh", *IDENTITY_ONLY, "--exclude-resource-type", "test",
+        steward_decisions=built_sample.steward_decisions,
+    )
     assert rebuilt.result.returncode == 0 and fresh.result.returncode == 0, rebuilt.result.stdout[-3000:]
     assert digest(rebuilt.warehouse) == digest(built_sample.warehouse) == digest(fresh.warehouse)
     # Nothing changed, so the registry wrote nothing.
@@ -162,7 +168,7 @@ def test_junk_identifiers_do_not_link_and_real_ones_do(tmp_path) -> None:
 
 def test_steward_decisions_are_applied_before_clustering(tmp_path) -> None:
     project = copy_project(tmp_path / "project")
-    (project / "seeds" / "identity" / "identity_link_decisions.csv").write_text(
+    (project / "seeds" / "steward" / "identity_link_decisions.csv").write_text(
         "decision,left_source_system,left_source_record_id,right_source_system,right_source_record_id,decided_by,decided_on,reason\n"
         "cannot_link,crm,C1,crm,C2,steward@custseg.example,2026-11-20,Two people called Anna Meyer share a family mailbox\n"
         "cannot_link,crm,X1,crm,X3,steward@custseg.example,2026-11-20,Gina Ross senior and junior live together\n"
@@ -190,7 +196,7 @@ def test_steward_decisions_are_applied_before_clustering(tmp_path) -> None:
 
 def test_contradictory_steward_decisions_fail_with_a_clear_message(tmp_path) -> None:
     project = copy_project(tmp_path / "project")
-    (project / "seeds" / "identity" / "identity_link_decisions.csv").write_text(
+    (project / "seeds" / "steward" / "identity_link_decisions.csv").write_text(
         "decision,left_source_system,left_source_record_id,right_source_system,right_source_record_id,decided_by,decided_on,reason\n"
         "must_link,crm,C3,crm,C4,a@custseg.example,2026-11-20,same\n"
         "must_link,crm,C4,crm,C6,a@custseg.example,2026-11-20,same\n"

@@ -16,7 +16,8 @@ PERIODS = (dt.date(2026, 8, 31), dt.date(2026, 9, 30), dt.date(2026, 10, 31))
 
 @pytest.fixture(scope="module")
 def periods_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    """900 customers as exported on each period end, built period by period into one warehouse.
+    """900 customers as exported on each period end, built period by period into one warehouse, with the
+    sample's steward decisions (its KPI targets: the breaches need them).
 
     The builds leave data tests out (the other build tests run them all); the tests of the history and
     KPI models and of the snapshots run once at the end.
@@ -27,12 +28,16 @@ def periods_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
         raw = root / period.isoformat() / "raw"
         generate(900, seed=23, out=raw, truth=raw.parent / "truth", export_date=period, progress=False)
         result = run_dbt(
-            ["build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test", "--vars", f"{{features_as_of_date: '{period}'}}"], raw, warehouse, target
+            ["build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test", "--vars", f"{{features_as_of_date: '{period}'}}"],
+            raw, warehouse, target, steward_decisions="sample",
         )
         assert result.returncode == 0, f"{period}:\n{result.stdout[-5000:]}"
-    tests = run_dbt(["test", "-s", "path:models/marts/kpis", "path:models/intermediate/kpis", "path:snapshots", "path:seeds/kpis", "path:tests/kpis"], raw, warehouse, target)
+    tests = run_dbt(
+        ["test", "-s", "path:models/marts/kpis", "path:models/intermediate/kpis", "path:snapshots", "path:seeds/kpis", "kpi_targets", "path:tests/kpis"],
+        raw, warehouse, target, steward_decisions="sample",
+    )
     assert tests.returncode == 0, tests.stdout[-5000:]
-    return Build(raw, warehouse, target, tests)
+    return Build(raw, warehouse, target, tests, "sample")
 
 
 def test_every_period_is_in_the_history_with_one_open_version_per_customer(periods_build: Build) -> None:
@@ -154,6 +159,6 @@ def test_drift_is_measured_between_consecutive_dates(periods_build: Build) -> No
 
 def test_snapshotting_the_last_period_again_adds_no_rows(periods_build: Build, tmp_path: Path) -> None:
     before = periods_build.query("select (select count(*) from main.snp_customer_segments), (select count(*) from main.snp_customer_attributes)")
-    again = run_dbt(["snapshot"], periods_build.raw_dir, periods_build.warehouse, periods_build.target)
+    again = run_dbt(["snapshot"], periods_build.raw_dir, periods_build.warehouse, periods_build.target, steward_decisions="sample")
     assert again.returncode == 0, again.stdout[-3000:]
     assert periods_build.query("select (select count(*) from main.snp_customer_segments), (select count(*) from main.snp_customer_attributes)") == before

@@ -70,7 +70,7 @@ def _copy_build(built_sample: Build, workdir: Path) -> Build:
     workdir.mkdir(parents=True, exist_ok=True)
     warehouse = workdir / "warehouse.duckdb"
     shutil.copy(built_sample.warehouse, warehouse)
-    return Build(built_sample.raw_dir, warehouse, workdir / "target", built_sample.result)
+    return Build(built_sample.raw_dir, warehouse, workdir / "target", built_sample.result, built_sample.steward_decisions)
 
 
 def _segments(build: Build) -> dict[str, str]:
@@ -80,13 +80,13 @@ def _segments(build: Build) -> dict[str, str]:
 def test_rebuilding_changes_nobody_and_small_perturbations_move_few(built_sample: Build, tmp_path: Path) -> None:
     copy = _copy_build(built_sample, tmp_path)
     before = _segments(copy)
-    rebuilt = run_dbt(["run", "-s", "int_features__purchases+"], copy.raw_dir, copy.warehouse, copy.target)
+    rebuilt = run_dbt(["run", "-s", "int_features__purchases+"], copy.raw_dir, copy.warehouse, copy.target, steward_decisions=copy.steward_decisions)
     assert rebuilt.returncode == 0, rebuilt.stdout[-3000:]
     assert _segments(copy) == before
     runs = copy.query("select count(*), count_if(is_current) from main.int_segmentation__runs")[0]
     assert runs == (1, 1)  # the same data reuses the same run
     versions = copy.query("select count(*) from main.snp_customer_segments")[0][0]
-    snapshot = run_dbt(["snapshot"], copy.raw_dir, copy.warehouse, copy.target)
+    snapshot = run_dbt(["snapshot"], copy.raw_dir, copy.warehouse, copy.target, steward_decisions=copy.steward_decisions)
     assert snapshot.returncode == 0, snapshot.stdout[-3000:]
     assert copy.query("select count(*) from main.snp_customer_segments")[0][0] == versions == len(before)
 
@@ -104,7 +104,7 @@ def test_rebuilding_changes_nobody_and_small_perturbations_move_few(built_sample
             "select count(distinct customer_id) from main.int_customer_facts__invoices where hash(customer_id) % 20 = 0"
         ).fetchone()[0]
     assert touched > 0.03 * len(before)
-    perturbed = run_dbt(["run", "-s", "int_features__purchases+"], copy.raw_dir, copy.warehouse, copy.target)
+    perturbed = run_dbt(["run", "-s", "int_features__purchases+"], copy.raw_dir, copy.warehouse, copy.target, steward_decisions=copy.steward_decisions)
     assert perturbed.returncode == 0, perturbed.stdout[-3000:]
     after = _segments(copy)
     moved = sum(before[c] != after[c] for c in before)
@@ -115,7 +115,7 @@ def test_rebuilding_changes_nobody_and_small_perturbations_move_few(built_sample
     )[0]
     assert previous is not None and current != previous and ari > 0.9
     # The history gains a version only for customers whose assignment changed; one open version each.
-    snapshot = run_dbt(["snapshot"], copy.raw_dir, copy.warehouse, copy.target)
+    snapshot = run_dbt(["snapshot"], copy.raw_dir, copy.warehouse, copy.target, steward_decisions=copy.steward_decisions)
     assert snapshot.returncode == 0, snapshot.stdout[-3000:]
     total, open_versions = copy.query("select count(*), count_if(dbt_valid_to is null) from main.snp_customer_segments")[0]
     assert open_versions == len(before) and total - len(before) <= moved + 0.05 * len(before)
@@ -136,7 +136,7 @@ def test_a_sensitive_attribute_in_the_policy_stops_the_build(built_sample: Build
     copy = _copy_build(built_sample, tmp_path / "build")
     result = run_dbt(
         ["build", "-s", "segmentation_feature_policy", "int_segmentation__feature_policy", "int_segmentation__runs"],
-        copy.raw_dir, copy.warehouse, copy.target, project,
+        copy.raw_dir, copy.warehouse, copy.target, project, copy.steward_decisions,
     )
     assert result.returncode != 0
     assert "birth_date is a sensitive attribute and may not be used for segmentation" in result.stdout

@@ -1,6 +1,6 @@
 -- What a data steward should look at: possible matches below the link threshold, and links the
 -- cluster guards refused (they would have bridged a cannot-link or grown a suspiciously large
--- cluster). Settle a pair with a row in seeds/identity/identity_link_decisions.csv.
+-- cluster). Settle a pair with a row in seeds/steward/identity_link_decisions.csv.
 with
 
 link_explanations as (
