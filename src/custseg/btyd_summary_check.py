@@ -65,6 +65,8 @@ def build_project(raw_dir: Path, workdir: Path, dbt: Path | None = None) -> Path
         # CDNOW has no personal data (its customers are numbers): a known key is enough.
         "SEG_PII_HASH_KEY": "custseg-cdnow-reference",
         "DO_NOT_TRACK": "1",
+        # CDNOW is a shop's data, not the generated sample: the sample's steward decisions never apply to it.
+        "SEG_STEWARD_DECISIONS": "own",
     }
     # Its own target and log folders, so that it can run beside the linters and pytest. Tests of models outside
     # the selection that merely read one of its models are left out (cautious).
