@@ -1,6 +1,7 @@
 -- Version 2 of the assignment mart: version 1 without decided_by, whose values mix override ids,
 -- rule ids, run ids and fallback reasons; override_id, segment_rule_id, model_version and
--- fallback_reason say the same in columns of one kind each.
+-- fallback_reason say the same in columns of one kind each. Adds fallback_feature, the clustering
+-- feature a customer lacks.
 with
 
 assignments as (
@@ -18,6 +19,7 @@ final as (
         override_id,
         segment_rule_id,
         fallback_reason,
+        fallback_feature,
         cluster_segment_code,
         is_held_by_hysteresis,
         value_tier,
