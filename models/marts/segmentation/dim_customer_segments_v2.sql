@@ -1,7 +1,6 @@
 -- Version 2 of the assignment mart: version 1 without decided_by, whose values mix override ids,
 -- rule ids, run ids and fallback reasons; override_id, segment_rule_id, model_version and
--- fallback_reason say the same in columns of one kind each. Adds fallback_feature, the clustering
--- feature a customer lacks.
+-- fallback_reason say the same in columns of one kind each.
 with
 
 assignments as (
