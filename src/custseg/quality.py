@@ -149,7 +149,8 @@ MIN_SHARE_OUTSIDE_FALLBACK = Param("min_share_of_customers_outside_fallback")
 LATEST_VALID_TIME = Param("latest_valid_time")
 
 # Reference values read from the warehouse's seeds and upstream models.
-CATALOG_CODES = values_of("segment_catalog", "segment_code")
+# Segment codes: the catalog's and those clustering generated (int_segmentation__segments).
+CATALOG_CODES = values_of("int_segmentation__segments", "segment_code")
 FALLBACK_CODES = values_of("segment_catalog", "segment_code", "assignment_source = 'fallback'")
 FISCAL_PERIODS = values_of("fiscal_calendar", "fiscal_period")
 
@@ -418,9 +419,9 @@ DIM_CUSTOMER_SEGMENTS_V2 = Suite(
 
 DIM_SEGMENTS = suite(
     "dim_segments",
-    "The segment catalog with what each segment holds: sizes add up to the assignments.",
+    "Every segment (catalog and generated) with what it holds: sizes add up to the assignments.",
     key("segment_code"),
-    row_count(rows_of("segment_catalog"), why="One row per catalog segment, retired ones included."),
+    row_count(rows_of("int_segmentation__segments"), why="One row per segment, generated and retired ones included."),
     column_sum("customer_count", rows_of("dim_customer_segments"), why="Segment sizes add up to the customers assigned."),
     column_sum(
         "clustered_customer_count",

@@ -2,15 +2,20 @@
 
 The flow, each step a function tested on its own:
 
-1. ``validate_policy`` turns the policy seed into the clustering feature specs, refusing sensitive
+1. ``validate_policy`` turns the policy seed into the candidate clustering features, refusing sensitive
    attributes (birth date, national id, gender, anything tagged PII) with an error that says what to fix.
-2. ``fit_segmentation`` transforms and standardizes the features, applies their weights, fits k-means
+2. ``select_features`` keeps the candidates the data can carry: enough coverage among the customers
+   eligible for clustering (var segmentation_min_feature_coverage) and not constant; each decision is
+   recorded with its reason. Missing values of a kept feature are imputed only where the policy says
+   so (``impute``: median or zero); customers missing any other kept feature are not clustered.
+3. ``fit_segmentation`` transforms and standardizes the features, applies their weights, fits k-means
    (mini-batch k-means on large data, or Ward agglomerative clustering on a sample) for every k in
    the configured range, chooses k by a measured criterion, merges clusters below the minimum size
    into their nearest neighbour, and gives every cluster a segment code: the previous run's code
-   when it matches a previous centroid (Hungarian assignment on centroid distances), otherwise the
-   catalog entry whose profile fits the centroid best.
-3. ``assign_segments`` places customers on the nearest centroid of a run, and ``apply_hysteresis``
+   when it matches a previous centroid (Hungarian assignment on centroid distances), else the
+   catalog entry whose profile the centroid matches (``custseg.segment_naming.match_profile``), else
+   a generated code (``SEG-GEN-nn``) with a name and description generated from the centroid.
+4. ``assign_segments`` places customers on the nearest centroid of a run, and ``apply_hysteresis``
    keeps a customer in their previous segment unless the new one is closer by a margin.
 
 Everything is deterministic for a given seed, input order aside (inputs are sorted by customer id).
@@ -21,13 +26,15 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
 from sklearn.cluster import AgglomerativeClustering, KMeans, MiniBatchKMeans
 from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
+
+from custseg import segment_naming
 
 # Attributes that may never drive a segmentation, whatever the policy seed says (protected
 # characteristics and direct identifiers). Columns tagged PII in the project's YAML are added to these.
@@ -55,6 +62,8 @@ SENSITIVE_ATTRIBUTES = frozenset(
     }
 )
 TRANSFORMS = ("none", "log1p")
+IMPUTATIONS = ("none", "median", "zero")
+GENERATED_CODE_PREFIX = "SEG-GEN-"
 CRITERIA = ("calinski_harabasz", "silhouette", "davies_bouldin")
 ALGORITHMS = ("kmeans", "agglomerative")
 
@@ -65,16 +74,30 @@ class PolicyError(ValueError):
 
 @dataclass(frozen=True)
 class FeatureSpec:
-    """A clustering feature: its column, weight after standardization and transform before it."""
+    """A clustering feature: its column, weight after standardization, transform before it, and how
+    a customer's missing value is filled (``none``: the customer is not clustered)."""
 
     name: str
     weight: float = 1.0
     transform: str = "none"
+    impute: str = "none"
+
+
+# Features that describe a cluster without being clustered on (unless the policy clusters on them):
+# how long ago customers last ordered and how long they have been customers.
+DESCRIPTIVE_FEATURES: tuple[FeatureSpec, ...] = (
+    FeatureSpec("days_since_last_purchase", 1.0, "log1p"),
+    FeatureSpec("tenure_days", 1.0, "log1p"),
+)
 
 
 @dataclass(frozen=True)
 class ClusteringConfig:
-    """How to cluster; every field comes from a dbt variable (see dbt_project.yml, segmentation_*)."""
+    """How to cluster; every field comes from a dbt variable (see dbt_project.yml, segmentation_*).
+
+    ``features`` are the features to cluster on: the policy's candidates before ``select_features``,
+    the selected ones when ``fit_segmentation`` is called.
+    """
 
     features: tuple[FeatureSpec, ...]
     k_min: int = 2
@@ -88,6 +111,10 @@ class ClusteringConfig:
     agglomerative_sample_size: int = 10_000  # rows Ward clustering is fitted on
     min_segment_share: float = 0.02  # clusters smaller than this share are merged into their nearest
     k_stability_margin: float = 0.05  # keep the previous run's k unless another k is better by this share
+    min_feature_coverage: float = 0.8  # share of eligible customers with a value a feature needs to be used
+    profile_tolerance: float = 1.0  # sd a catalog profile's value may be off the centroid's and still match
+    profile_min_coverage: float = 0.75  # share of a catalog profile's weight the run must measure to judge it
+    descriptive: tuple[FeatureSpec, ...] = DESCRIPTIVE_FEATURES
 
     def __post_init__(self) -> None:
         problems = []
@@ -101,6 +128,12 @@ class ClusteringConfig:
             problems.append(f"algorithm {self.algorithm!r} is not one of {', '.join(ALGORITHMS)} (var segmentation_algorithm)")
         if not 0 <= self.min_segment_share < 0.5:
             problems.append("segmentation_min_segment_share must be in [0, 0.5)")
+        if not 0 < self.min_feature_coverage <= 1:
+            problems.append(f"segmentation_min_feature_coverage must be in (0, 1], got {self.min_feature_coverage}")
+        if not self.profile_tolerance > 0:
+            problems.append(f"segmentation_profile_tolerance must be positive, got {self.profile_tolerance}")
+        if not 0 < self.profile_min_coverage <= 1:
+            problems.append(f"segmentation_profile_min_coverage must be in (0, 1], got {self.profile_min_coverage}")
         if problems:
             raise PolicyError("; ".join(problems))
 
@@ -113,12 +146,13 @@ class ClusteringConfig:
 
 
 def validate_policy(policy: pd.DataFrame, available_columns: list[str], pii_columns: list[str] | tuple[str, ...] = ()) -> tuple[FeatureSpec, ...]:
-    """The clustering features the policy seed allows, or a PolicyError listing every problem.
+    """The candidate clustering features the policy seed allows, or a PolicyError listing every problem.
 
-    ``policy`` has columns feature_name, is_allowed, use_for_clustering, weight, transform. A feature
-    used for clustering must be allowed, must not be sensitive (``SENSITIVE_ATTRIBUTES`` or tagged PII
-    in the project: ``pii_columns``), must be a column of the feature table, have a positive weight
-    and a known transform.
+    ``policy`` has columns feature_name, is_allowed, use_for_clustering, weight, transform and, optionally,
+    impute (none, median or zero; none when the column is absent or empty). A feature marked for
+    clustering must be allowed, must not be sensitive (``SENSITIVE_ATTRIBUTES`` or tagged PII in the
+    project: ``pii_columns``), must be a column of the feature table, have a positive weight, a known
+    transform and a known imputation. Whether the data can carry it is decided per run (``select_features``).
     """
     required = {"feature_name", "is_allowed", "use_for_clustering", "weight", "transform"}
     missing = required - set(policy.columns)
@@ -152,12 +186,104 @@ def validate_policy(policy: pd.DataFrame, available_columns: list[str], pii_colu
         if transform not in TRANSFORMS:
             problems.append(f"{name}: transform {transform!r} is not one of {', '.join(TRANSFORMS)}")
             continue
-        specs.append(FeatureSpec(name, weight, transform))
+        raw_impute = getattr(row, "impute", None)
+        impute = "none" if raw_impute is None or pd.isna(raw_impute) or not str(raw_impute).strip() else str(raw_impute).strip()
+        if impute not in IMPUTATIONS:
+            problems.append(f"{name}: impute {impute!r} is not one of {', '.join(IMPUTATIONS)}")
+            continue
+        specs.append(FeatureSpec(name, weight, transform, impute))
     if problems:
         raise PolicyError("segmentation policy refused: " + "; ".join(problems))
     if len(specs) < 2:
-        raise PolicyError("segmentation needs at least two clustering features (use_for_clustering=true in the policy seed)")
+        raise PolicyError("segmentation needs at least two candidate clustering features (use_for_clustering=true in the policy seed)")
     return tuple(specs)
+
+
+# ---------------------------------------------------------------------------------------------
+# which candidates the data can carry
+
+
+@dataclass(frozen=True)
+class FeatureDecision:
+    """Whether a candidate feature is clustered on in a run, and why (recorded in the run record)."""
+
+    feature_name: str
+    is_used: bool
+    eligible_customers: int
+    customers_with_value: int
+    coverage_rate: float
+    impute: str
+    impute_value: float | None
+    imputed_customers: int
+    reason: str
+
+
+def select_features(eligible: pd.DataFrame, config: ClusteringConfig) -> tuple[tuple[FeatureSpec, ...], list[FeatureDecision]]:
+    """The candidate features this run clusters on, and a decision with its reason for every candidate.
+
+    Coverage is measured on ``eligible``, the customers who pass every eligibility check that does not
+    depend on the features (purchases, tenure, completeness): a feature is used when at least
+    ``config.min_feature_coverage`` of them have a value and the values are not all the same. A feature
+    whose source the user does not have is null for everyone, so it is dropped here with its coverage
+    of 0. A used feature with impute median (the median of the eligible values) or zero fills the
+    missing values; with impute none, customers missing it are not clustered (fallback reason
+    missing_clustering_feature, naming the feature).
+    """
+    total = len(eligible)
+    used: list[FeatureSpec] = []
+    decisions: list[FeatureDecision] = []
+    threshold = config.min_feature_coverage
+    for spec in config.features:
+        values = pd.to_numeric(eligible[spec.name], errors="coerce") if spec.name in eligible else pd.Series(np.nan, index=eligible.index)
+        observed = values.dropna()
+        coverage = len(observed) / total if total else 0.0
+        missing = total - len(observed)
+        impute_value: float | None = None
+        if total == 0:
+            reason = "dropped: no customer is eligible for clustering"
+        elif observed.empty:
+            reason = "dropped: no eligible customer has a value (is its source loaded?)"
+        elif coverage < threshold:
+            reason = f"dropped: {coverage:.1%} of eligible customers have a value, below segmentation_min_feature_coverage ({threshold:.0%})"
+        elif observed.nunique() < 2:
+            reason = f"dropped: constant, every eligible customer with a value has {observed.iloc[0]:g}"
+        else:
+            if spec.impute == "median":
+                impute_value = float(observed.median())
+            elif spec.impute == "zero":
+                impute_value = 0.0
+            if missing and impute_value is None:
+                detail = f"{missing} customers without a value fall back (impute none)"
+            elif missing:
+                detail = f"{missing} customers without a value get the {spec.impute} {impute_value:g}"
+            else:
+                detail = "every eligible customer has a value"
+            reason = f"used: {coverage:.1%} of eligible customers have a value; {detail}"
+            used.append(spec)
+        decisions.append(
+            FeatureDecision(
+                spec.name,
+                reason.startswith("used"),
+                total,
+                len(observed),
+                round(coverage, 6),
+                spec.impute,
+                impute_value,
+                missing if impute_value is not None else 0,
+                reason,
+            )
+        )
+    return tuple(used), decisions
+
+
+def impute_features(frame: pd.DataFrame, imputation: dict[str, float]) -> pd.DataFrame:
+    """``frame`` with the run's imputed values filled in (features the policy imputes only)."""
+    if not imputation:
+        return frame
+    frame = frame.copy()
+    for name, value in imputation.items():
+        frame[name] = pd.to_numeric(frame[name], errors="coerce").fillna(value)
+    return frame
 
 
 def _truthy(value: object) -> bool:
@@ -231,6 +357,7 @@ class CatalogEntry:
 
     segment_code: str
     profile: dict[str, float]  # feature -> expected direction in standard deviations (-1, 0, +1...)
+    segment_name: str = ""
 
 
 def parse_profile(text: str | None) -> dict[str, float]:
@@ -264,6 +391,10 @@ class SegmentationRun:
     merged_small_clusters: int
     matched_previous: dict[str, str] = field(default_factory=dict)  # code -> how it was matched
     rows_clustered: int = 0
+    segments: dict[str, dict] = field(default_factory=dict)  # code -> origin, names, description, z per feature
+    released_codes: dict[str, str] = field(default_factory=dict)  # previous code -> why no cluster keeps it
+    feature_selection: list[dict] = field(default_factory=list)  # every candidate feature and why (not) used
+    imputation: dict[str, float] = field(default_factory=dict)  # feature -> value filled in for missing ones
 
     def to_record(self) -> dict:
         """JSON-ready description, stored in the model run table and read back as PreviousRun."""
@@ -283,6 +414,12 @@ class SegmentationRun:
             "chosen_by": self.chosen_by,
             "merged_small_clusters": self.merged_small_clusters,
             "matched_previous": self.matched_previous,
+            "segments": self.segments,
+            "released_codes": self.released_codes,
+            "feature_selection": self.feature_selection,
+            "imputation": self.imputation,
+            # Features a customer must have to be clustered (used and not imputed): read by eligibility.
+            "required_features": [f.name for f in self.features if f.name not in self.imputation],
         }
 
 
@@ -292,7 +429,8 @@ def version_hash(config: ClusteringConfig, catalog: list[CatalogEntry], as_of_da
     digest.update(json.dumps(config.fingerprint(), sort_keys=True, default=str).encode())
     digest.update(json.dumps([asdict(c) for c in catalog], sort_keys=True).encode())
     digest.update(str(as_of_date).encode())
-    data = frame[["customer_id", *config.feature_names]].sort_values("customer_id")
+    described = [d.name for d in config.descriptive if d.name in frame.columns and d.name not in config.feature_names]
+    data = frame[["customer_id", *config.feature_names, *described]].sort_values("customer_id")
     digest.update(pd.util.hash_pandas_object(data, index=False).to_numpy().tobytes())
     return digest.hexdigest()[:16]
 
@@ -361,35 +499,106 @@ def _choose_k(criterion_by_k: dict[int, dict[str, float]], config: ClusteringCon
     return best, f"best {config.criterion}"
 
 
-def _codes_from_catalog(centroids_z: np.ndarray, features: tuple[FeatureSpec, ...], catalog: list[CatalogEntry], taken: set[str]) -> list[str]:
-    """Catalog codes for clusters, by the best total fit of centroid and profile (Hungarian assignment)."""
-    free = [c for c in catalog if c.segment_code not in taken]
-    if len(free) < len(centroids_z):
-        raise PolicyError(
-            f"the segment catalog has {len(free)} unused cluster segments for {len(centroids_z)} clusters: "
-            "add catalog rows with assignment_source=cluster (at most six clusters are ever made)"
-        )
+@dataclass(frozen=True)
+class ClusterProfile:
+    """Where a cluster lies against the customers the run clustered, feature by feature."""
+
+    z: dict[str, float]  # feature -> centroid in population standard deviations (after the transform)
+    centroid: dict[str, float]  # feature -> centroid in the feature's own units
+    typical: dict[str, float]  # feature -> the population's centre in the same units
+    scores: dict[str, float]  # dimension (value, frequency, ...) -> z, see custseg.segment_naming
+
+
+def _inverse_transform(value: float, transform: str) -> float:
+    return float(np.sign(value) * np.expm1(abs(value))) if transform == "log1p" else float(value)
+
+
+def cluster_profiles(
+    frame: pd.DataFrame, labels: np.ndarray, centroids_z: np.ndarray, scaler: Scaler, config: ClusteringConfig
+) -> list[ClusterProfile]:
+    """Every cluster's profile: clustered features from the centroid, descriptive features (recency,
+    tenure) from the cluster members' mean, both against all clustered customers."""
+    features = config.features
     names = [f.name for f in features]
-    for entry in free:
-        unknown = set(entry.profile) - set(names)
-        if unknown:
-            raise PolicyError(f"catalog segment {entry.segment_code} profiles {sorted(unknown)}, which are not clustering features")
-    profiles = np.array([[entry.profile.get(n, 0.0) for n in names] for entry in free])
-    # Distance between the centroid and the profile in standard-deviation units (weights removed).
-    weights = np.array([f.weight for f in features])
-    unweighted = centroids_z / weights
-    cost = ((unweighted[:, None, :] - profiles[None, :, :]) ** 2).sum(axis=2)
+    unweighted = centroids_z / np.array([f.weight for f in features])
+    centroid_x = original_units(centroids_z.copy(), scaler, features)
+    typical_x = original_units(np.zeros((1, len(features))), scaler, features)[0]
+    extra = tuple(d for d in config.descriptive if d.name in frame.columns and d.name not in names)
+    xd = transformed_features(frame, extra)
+    finite = np.isfinite(xd)
+    profiles = []
+    for c in range(len(centroids_z)):
+        z = {n: float(unweighted[c, j]) for j, n in enumerate(names)}
+        centroid = {n: float(centroid_x[c, j]) for j, n in enumerate(names)}
+        typical = {n: float(typical_x[j]) for j, n in enumerate(names)}
+        for j, spec in enumerate(extra):
+            everyone, members = xd[finite[:, j], j], xd[(labels == c) & finite[:, j], j]
+            if len(members) == 0 or len(everyone) < 2 or not np.std(everyone) > 0:
+                continue
+            mean, std, member_mean = float(everyone.mean()), float(everyone.std()), float(members.mean())
+            z[spec.name] = (member_mean - mean) / std
+            centroid[spec.name] = _inverse_transform(member_mean, spec.transform)
+            typical[spec.name] = _inverse_transform(mean, spec.transform)
+        profiles.append(ClusterProfile(z, centroid, typical, segment_naming.dimension_scores(z, names)))
+    return profiles
+
+
+def _catalog_matches(profiles: list[ClusterProfile], free: list[CatalogEntry], config: ClusteringConfig) -> tuple[dict[int, str], dict[int, dict[str, str]]]:
+    """Cluster index -> catalog code for the clusters a free catalog profile matches (the best total
+    fit when several could: Hungarian assignment on the profile distances), and every verdict."""
+    verdicts: dict[int, dict[str, str]] = {i: {} for i in range(len(profiles))}
+    if not free or not profiles:
+        return {}, verdicts
+    impossible = 1e9
+    cost = np.full((len(profiles), len(free)), impossible)
+    for i, profile in enumerate(profiles):
+        for j, entry in enumerate(free):
+            verdict = segment_naming.match_profile(profile.z, entry.profile, config.profile_tolerance, config.profile_min_coverage)
+            verdicts[i][entry.segment_code] = ("matches: " if verdict.matches else "no match: ") + verdict.reason
+            if verdict.matches:
+                cost[i, j] = verdict.distance
     rows, cols = linear_sum_assignment(cost)
-    codes = [""] * len(centroids_z)
-    for r, c in zip(rows, cols):
-        codes[r] = free[c].segment_code
+    return {int(r): free[c].segment_code for r, c in zip(rows, cols) if cost[r, c] < impossible}, verdicts
+
+
+def generated_codes(count: int, reserved: set[str]) -> list[str]:
+    """The next ``count`` generated codes (SEG-GEN-01, ...) that no catalog row or earlier run used."""
+    codes: list[str] = []
+    number = 1
+    while len(codes) < count:
+        code = f"{GENERATED_CODE_PREFIX}{number:02d}"
+        if code not in reserved:
+            codes.append(code)
+        number += 1
     return codes
+
+
+def validate_catalog(catalog: list[CatalogEntry], available_columns: list[str]) -> None:
+    """Catalog profiles may name any column of the feature table (one the run does not measure simply
+    cannot match); a name that is no column is a typo, and codes must not look generated."""
+    problems = []
+    for entry in catalog:
+        unknown = sorted(set(entry.profile) - set(available_columns))
+        if unknown:
+            problems.append(f"catalog segment {entry.segment_code} profiles {unknown}, which are not columns of int_features__customer_features")
+        if entry.segment_code.startswith(GENERATED_CODE_PREFIX):
+            problems.append(f"catalog segment {entry.segment_code}: codes starting {GENERATED_CODE_PREFIX} are kept for generated segments")
+    if problems:
+        raise PolicyError("segment catalog refused: " + "; ".join(problems))
+
+
+# A previous code follows a new cluster only when their centroids lie this close (root mean square of
+# the difference per feature, in the population's standard deviations): a code never jumps to a
+# group that merely took its place in the assignment.
+MAX_ALIGNMENT_DISTANCE = 1.0
 
 
 def _align_to_previous(
     centroids_z: np.ndarray, scaler: Scaler, features: tuple[FeatureSpec, ...], previous: PreviousRun
-) -> dict[int, str]:
-    """New cluster index -> previous code, matching centroids by least total distance (Hungarian)."""
+) -> dict[int, tuple[str, float]]:
+    """New cluster index -> (previous code, distance), matching centroids by least total distance
+    (Hungarian). The distance is the root mean square over features of the difference in population
+    standard deviations (weights removed), comparable with ``MAX_ALIGNMENT_DISTANCE``."""
     if previous.feature_names != [f.name for f in features] or not previous.centroids:
         return {}
     codes = sorted(previous.centroids)
@@ -401,7 +610,9 @@ def _align_to_previous(
     old_z = scaler.transform(old_x)
     cost = np.sqrt(((centroids_z[:, None, :] - old_z[None, :, :]) ** 2).sum(axis=2))
     rows, cols = linear_sum_assignment(cost)
-    return {int(r): codes[c] for r, c in zip(rows, cols)}
+    weights = np.array([f.weight for f in features])
+    rms = np.sqrt((((centroids_z[:, None, :] - old_z[None, :, :]) / weights) ** 2).mean(axis=2))
+    return {int(r): (codes[c], float(rms[r, c])) for r, c in zip(rows, cols)}
 
 
 def min_customers_to_cluster(config: ClusteringConfig) -> int:
@@ -415,8 +626,19 @@ def fit_segmentation(
     catalog: list[CatalogEntry],
     as_of_date: str,
     previous: PreviousRun | None = None,
+    reserved_codes: set[str] | frozenset[str] = frozenset(),
+    taken_names: tuple[str, ...] | list[str] = (),
+    run_id: str | None = None,
+    earlier_names: dict[str, str] | None = None,
 ) -> SegmentationRun:
-    """Cluster the customers of ``frame`` (customer_id plus the feature columns, no missing values)."""
+    """Cluster the customers of ``frame`` (customer_id plus the feature columns, no missing values;
+    descriptive columns such as days_since_last_purchase may be there, with missing values).
+
+    ``reserved_codes`` are codes never to hand out again (every code of earlier runs), ``taken_names``
+    names a generated segment may not take (the catalog's), ``earlier_names`` the names of generated
+    segments of earlier runs (code -> name), which a new segment may not take while its code is
+    not in this run.
+    """
     frame = frame.sort_values("customer_id", kind="stable").reset_index(drop=True)
     if frame[config.feature_names].isna().any().any():
         missing = frame[config.feature_names].isna().sum()
@@ -435,26 +657,59 @@ def fit_segmentation(
         criterion_by_k[k] = _criteria(z, labels, config.seed, config.criterion_sample_size)
     k, chosen_by = _choose_k(criterion_by_k, config, previous)
     centroids, merged = _merge_small(z, fitted[k], config.min_segment_share)
+    labels, _ = nearest(z, centroids)
+    counts = np.bincount(labels, minlength=len(centroids))
+    profiles = cluster_profiles(frame, labels, centroids, scaler, config)
     codes: list[str] = [""] * len(centroids)
     matched: dict[str, str] = {}
+    released: dict[str, str] = {}
+    by_code = {entry.segment_code: entry for entry in catalog}
     if previous is not None:
-        active_codes = {entry.segment_code for entry in catalog}
-        for index, code in _align_to_previous(centroids, scaler, config.features, previous).items():
-            if code not in active_codes:  # a segment retired since the previous run gets a new name
-                continue
-            codes[index] = code
-            matched[code] = "previous run's centroid"
+        for index, (code, distance) in _align_to_previous(centroids, scaler, config.features, previous).items():
+            if distance > MAX_ALIGNMENT_DISTANCE:
+                released[code] = f"no cluster of this run lies near its centroid (nearest {distance:.2f} sd away)"
+            elif code.startswith(GENERATED_CODE_PREFIX):
+                codes[index], matched[code] = code, "previous run's centroid"
+            elif code not in by_code:  # a segment retired since the previous run gets a new code
+                released[code] = "retired from the catalog"
+            else:
+                verdict = segment_naming.match_profile(profiles[index].z, by_code[code].profile, config.profile_tolerance, config.profile_min_coverage)
+                if verdict.matches:
+                    codes[index], matched[code] = code, "previous run's centroid"
+                else:  # the catalog name would no longer describe the cluster
+                    released[code] = "its catalog profile no longer matches the centroid: " + verdict.reason
     unmatched = [i for i, c in enumerate(codes) if not c]
-    if unmatched:
-        new_codes = _codes_from_catalog(centroids[unmatched], config.features, catalog, set(c for c in codes if c))
-        for i, code in zip(unmatched, new_codes):
-            codes[i] = code
-            matched[code] = "catalog profile"
-    labels, _ = nearest(z, centroids)
-    sizes = {codes[c]: int(n) for c, n in enumerate(np.bincount(labels, minlength=len(centroids)))}
+    free = [entry for entry in catalog if entry.segment_code not in set(codes)]
+    from_catalog, verdicts = _catalog_matches([profiles[i] for i in unmatched], free, config)
+    for position, code in from_catalog.items():
+        codes[unmatched[position]], matched[code] = code, "catalog profile"
+    still = sorted((i for i, c in enumerate(codes) if not c), key=lambda i: (-counts[i], i))
+    taken = set(reserved_codes) | set(by_code) | set(previous.centroids if previous else ()) | set(codes)
+    for index, code in zip(still, generated_codes(len(still), taken)):
+        codes[index], matched[code] = code, "generated from the centroid"
+    by_size = sorted(range(len(centroids)), key=lambda i: (-counts[i], i))
+    still_named = [name for code, name in (earlier_names or {}).items() if code not in codes]
+    names = segment_naming.name_segments({i: profiles[i].scores for i in by_size}, [*taken_names, *still_named], order=by_size)
+    segments: dict[str, dict] = {}
+    catalog_verdicts = {unmatched[p]: v for p, v in verdicts.items()}
+    for i, code in enumerate(codes):
+        described = segment_naming.describe(profiles[i].scores, profiles[i].z, profiles[i].centroid, profiles[i].typical, names[i])
+        origin = "generated" if code.startswith(GENERATED_CODE_PREFIX) else "catalog"
+        segments[code] = {
+            "origin": origin,
+            "name": names[i] if origin == "generated" else (by_code[code].segment_name or code),
+            "generated_name": names[i],
+            "description": described.description,
+            "traits": described.traits,
+            "z": {f: round(v, 4) for f, v in profiles[i].z.items()},
+            "centroid": {f: round(v, 6) for f, v in profiles[i].centroid.items()},
+            "typical": {f: round(v, 6) for f, v in profiles[i].typical.items()},
+            "catalog_verdicts": catalog_verdicts.get(i, {}),
+        }
+    sizes = {codes[c]: int(n) for c, n in enumerate(counts)}
     order = np.argsort(codes)
     return SegmentationRun(
-        run_id=version_hash(config, catalog, as_of_date, frame),
+        run_id=run_id or version_hash(config, catalog, as_of_date, frame),
         k=len(centroids),
         features=config.features,
         scaler=scaler,
@@ -466,7 +721,9 @@ def fit_segmentation(
         chosen_by=chosen_by + (f"; {merged} cluster(s) below the minimum size merged" if merged else ""),
         merged_small_clusters=merged,
         matched_previous=dict(sorted(matched.items())),
+        released_codes=dict(sorted(released.items())),
         rows_clustered=len(frame),
+        segments=dict(sorted(segments.items())),
     )
 
 
@@ -576,7 +833,11 @@ def catalog_entries(catalog: pd.DataFrame) -> list[CatalogEntry]:
     """Active cluster segments of the catalog seed (assignment_source = cluster, not retired), in code order."""
     active = catalog["retired_on"].isna() if "retired_on" in catalog.columns else True
     rows = catalog[(catalog["assignment_source"] == "cluster") & active].sort_values("segment_code")
-    return [CatalogEntry(str(r.segment_code), parse_profile(r.profile)) for r in rows.itertuples(index=False)]
+    names = rows["segment_name"] if "segment_name" in rows.columns else pd.Series("", index=rows.index)
+    return [
+        CatalogEntry(str(r.segment_code), parse_profile(r.profile), "" if pd.isna(name) else str(name))
+        for r, name in zip(rows.itertuples(index=False), names)
+    ]
 
 
 def _labels_under(record: dict, frame: pd.DataFrame) -> np.ndarray:
@@ -593,18 +854,24 @@ def build_run_table(
     recorded_at: pd.Timestamp,
     reference_labels: pd.Series | None = None,
     churn_model_auc: float | None = None,
+    taken_names: tuple[str, ...] | list[str] = (),
 ) -> pd.DataFrame:
     """The model run table after this build: every earlier run plus this one, which is marked current.
 
-    A run whose id (configuration, catalog, as-of date and data) is already in the history is not fitted
-    again: the build reuses it, so rebuilding on unchanged data changes nothing. Otherwise the run is
-    fitted with the current run as its predecessor (codes carried over, k kept when nearly as good).
+    ``eligible`` holds the customers eligible for clustering (every check that does not depend on the
+    features passed) with the candidate features of ``config`` and, when available, the descriptive ones;
+    ``select_features`` decides which candidates the run uses. A run whose id (configuration, catalog,
+    as-of date and data) is already in the history is not fitted again: the build reuses it, so
+    rebuilding on unchanged data changes nothing. Otherwise the run is fitted with the current run as its
+    predecessor (codes carried over, k kept when nearly as good). ``taken_names`` are names a generated
+    segment may not take (the catalog's).
     """
     from sklearn.metrics import adjusted_rand_score
 
-    frame = eligible[["customer_id", *config.feature_names]].dropna().sort_values("customer_id", kind="stable")
+    described = [d.name for d in config.descriptive if d.name in eligible.columns and d.name not in config.feature_names]
+    eligible = eligible[["customer_id", *config.feature_names, *described]].sort_values("customer_id", kind="stable")
     history = (history if history is not None else pd.DataFrame(columns=RUN_TABLE_COLUMNS))[RUN_TABLE_COLUMNS].copy()
-    run_id = version_hash(config, catalog, as_of_date, frame)
+    run_id = version_hash(config, catalog, as_of_date, eligible)
     if run_id in set(history["run_id"]):
         history["is_current"] = history["run_id"] == run_id
         return _typed_run_table(history)
@@ -613,14 +880,31 @@ def build_run_table(
     if previous_record is not None and not previous_record.get("segment_codes"):
         previous_record = None  # a run that clustered nobody leaves nothing to align with
     previous = previous_run_from_record(previous_record) if previous_record else None
-    if len(frame) < min_customers_to_cluster(config):
-        unclustered = _unclustered_run(run_id, config, as_of_date, len(frame), recorded_at, current)
+    reserved: set[str] = set()
+    earlier_names: dict[str, str] = {}
+    for text in history.sort_values("recorded_at", kind="stable")["run_record"]:
+        earlier = json.loads(text)
+        reserved |= set(earlier.get("segment_codes", []))
+        earlier_names |= {c: v["name"] for c, v in earlier.get("segments", {}).items() if v.get("origin") == "generated"}
+    used, decisions = select_features(eligible, config)
+    selection = [asdict(d) for d in decisions]
+    imputation = {d.feature_name: d.impute_value for d in decisions if d.is_used and d.impute_value is not None}
+    required = [f.name for f in used if f.name not in imputation]
+    frame = impute_features(eligible, imputation).dropna(subset=[f.name for f in used])
+    if len(used) < 2 or len(frame) < min_customers_to_cluster(config):
+        if len(used) < 2:
+            reason = f"not clustered: {len(used)} of the {len(config.features)} candidate features have enough coverage and vary (at least 2 are needed)"
+        else:
+            reason = f"not clustered: {len(frame)} customers qualify, at least {min_customers_to_cluster(config)} are needed"
+        unclustered = _unclustered_run(run_id, config, as_of_date, reason, recorded_at, current, selection, required)
         return _typed_run_table(_append_run(history, {**unclustered, "churn_model_auc_out_of_time": churn_model_auc}))
-    run = fit_segmentation(frame, config, catalog, as_of_date, previous)
+    run_config = replace(config, features=used)
+    run = fit_segmentation(frame, run_config, catalog, as_of_date, previous, reserved, taken_names, run_id, earlier_names)
+    run.feature_selection, run.imputation = selection, imputation
     record = run.to_record()
     labels = _labels_under(record, frame)
     ari_previous = None
-    if previous_record and previous_record["feature_names"] == config.feature_names:
+    if previous_record and previous_record["feature_names"] == run_config.feature_names:
         ari_previous = round(float(adjusted_rand_score(_labels_under(previous_record, frame), labels)), 6)
     ari_reference = None
     if reference_labels is not None:
@@ -656,9 +940,11 @@ def _append_run(history: pd.DataFrame, row: dict) -> pd.DataFrame:
     return pd.concat([history, pd.DataFrame([row])], ignore_index=True) if len(history) else pd.DataFrame([row])
 
 
-def _unclustered_run(run_id: str, config: ClusteringConfig, as_of_date: str, rows: int, recorded_at: pd.Timestamp, current: pd.DataFrame) -> dict:
-    """The run row when too few customers qualify: recorded, with k = 0, so the reason is visible."""
-    reason = f"not clustered: {rows} customers qualify, at least {min_customers_to_cluster(config)} are needed"
+def _unclustered_run(
+    run_id: str, config: ClusteringConfig, as_of_date: str, reason: str, recorded_at: pd.Timestamp, current: pd.DataFrame,
+    selection: list[dict], required: list[str],
+) -> dict:
+    """The run row when the data cannot be clustered: recorded, with k = 0, so the reason is visible."""
     record = {
         "run_id": run_id,
         "k": 0,
@@ -669,7 +955,11 @@ def _unclustered_run(run_id: str, config: ClusteringConfig, as_of_date: str, row
         "centroids": {},
         "centroids_standardized": {},
         "segment_sizes": {},
+        "segments": {},
         "chosen_by": reason,
+        "feature_selection": selection,
+        "imputation": {},
+        "required_features": required,
     }
     return {
         "run_id": run_id,
@@ -728,7 +1018,8 @@ def build_assignments(eligible: pd.DataFrame, runs: pd.DataFrame, previous_state
     if len(current) != 1:
         raise PolicyError(f"the segmentation run table must have exactly one current run, found {len(current)}")
     record = json.loads(current["run_record"].iloc[0])
-    frame = eligible.dropna(subset=record["feature_names"]).sort_values("customer_id", kind="stable")
+    frame = impute_features(eligible, record.get("imputation", {}))
+    frame = frame.dropna(subset=record["feature_names"]).sort_values("customer_id", kind="stable")
     if not record["segment_codes"]:  # the run clustered nobody: every customer falls back
         empty = pd.DataFrame({c: pd.Series(dtype="string") for c in ASSIGNMENT_COLUMNS})
         empty["as_of_date"] = pd.Series(dtype="object")

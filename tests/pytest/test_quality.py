@@ -40,7 +40,7 @@ EXPECTED_FAILURES = {
         "dim_customer_segments",
         "expect_column_values_to_be_in_set",
         "segment_code",
-        ("segment_code_values_of_segment_catalog",),
+        ("segment_code_values_of_int_segmentation__segments",),
     ),
     ("dim_customer_profiles", "expect_column_values_to_be_between", "churn_risk_score", ()),
     ("dim_customer_crosswalk", "expect_table_row_count_to_equal", "table", ("rows_of_int_identity__party_records",)),

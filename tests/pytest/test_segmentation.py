@@ -29,10 +29,10 @@ from custseg.segmentation import (
 
 FEATURES = (FeatureSpec("spend", 1.0, "log1p"), FeatureSpec("margin", 1.0), FeatureSpec("tickets", 1.0))
 CATALOG = [
-    CatalogEntry("SEG-BIG", {"spend": 2.0}),
+    CatalogEntry("SEG-BIG", {"spend": 2.0, "tickets": -0.5}),
     CatalogEntry("SEG-CARE", {"tickets": 2.0, "margin": -1.0}),
-    CatalogEntry("SEG-SMALL", {"spend": -1.0}),
-    CatalogEntry("SEG-SPARE", {"margin": 2.0}),
+    CatalogEntry("SEG-SMALL", {"spend": -1.0, "tickets": -0.5}),
+    CatalogEntry("SEG-SPARE", {"margin": 2.0, "tickets": -1.0}),
 ]
 CENTERS = {"big": (5000.0, 0.35, 0.2), "care": (500.0, 0.10, 3.0), "small": (50.0, 0.30, 0.1)}
 
@@ -162,7 +162,7 @@ def test_a_retired_segment_is_never_assigned_again() -> None:
         {
             "segment_code": [c.segment_code for c in CATALOG] + ["SEG-LARGE"],
             "assignment_source": "cluster",
-            "profile": ["spend:+2", "tickets:+2 margin:-1", "spend:-1", "margin:+2", "spend:+2"],
+            "profile": ["spend:+2 tickets:-0.5", "tickets:+2 margin:-1", "spend:-1 tickets:-0.5", "margin:+2 tickets:-1", "spend:+2 tickets:-0.5"],
             "retired_on": [pd.Timestamp("2026-10-01"), None, None, None, None],
         }
     )

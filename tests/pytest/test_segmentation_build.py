@@ -29,6 +29,27 @@ def test_clusters_recover_the_planted_segments(built_sample: Build, small_sample
     assert set(__import__("json").loads(criteria)) == {"2", "3", "4", "5", "6"}
 
 
+def test_the_run_records_its_features_and_names_what_it_found(built_sample: Build) -> None:
+    features = dict(built_sample.query("select feature_name, is_used from main.int_segmentation__run_features where is_current"))
+    assert features == dict.fromkeys(
+        ["average_order_value_usd", "feature_adoption_rate", "gross_margin_rate", "orders_per_month_365d", "tickets_per_month_365d"], True
+    )
+    # Fallback for a missing feature names it; every segment a customer holds is listed with a name.
+    assert built_sample.query(
+        f"""select count(*) from {SEGMENTS}_v2
+        where (fallback_reason = 'missing_clustering_feature') != (fallback_feature is not null)"""
+    )[0][0] == 0
+    assert built_sample.query(
+        f"""select count(*) from {SEGMENTS} left join main.dim_segments using (segment_code)
+        where dim_segments.segment_name is null"""
+    )[0][0] == 0
+    # Each cluster of the current run carries the name the data would give it beside its own.
+    unnamed = built_sample.query(
+        "select segment_code from main.dim_segments where clustered_customer_count > 0 and generated_name is null"
+    )
+    assert not unnamed
+
+
 def test_every_customer_gets_one_segment_decided_in_priority_order(built_sample: Build) -> None:
     customers, assigned, distinct = built_sample.query(
         f"select (select count(*) from main.int_features__customer_features), count(*), count(distinct customer_id) from {SEGMENTS}"

@@ -1,7 +1,8 @@
 -- The segment of every customer at the as-of date and what decided it, in priority order: an
 -- approved, unexpired manual override; a segment rule; the customer's cluster (with hysteresis);
--- otherwise the fallback segment, with the reason. The public versions of dim_customer_segments
--- and the snapshot snp_customer_segments read it.
+-- otherwise the fallback segment, with the reason (and the missing clustering feature). Names and
+-- service models come from the catalog or, for generated segments, from clustering. The public
+-- versions of dim_customer_segments and the snapshot snp_customer_segments read it.
 with
 
 eligibility as (
@@ -24,8 +25,8 @@ runs as (
     select * from {{ ref('int_segmentation__runs') }}
 ),
 
-catalog as (
-    select * from {{ ref('segment_catalog') }}
+segments as (
+    select * from {{ ref('int_segmentation__segments') }}
 ),
 
 current_run as (
@@ -52,8 +53,8 @@ applied_overrides as (
 
 fallback_segment as (
     select segment_code
-    from catalog
-    where assignment_source = 'fallback'
+    from segments
+    where assignment_source = 'fallback' and retired_on is null
 ),
 
 sourced as (
@@ -79,7 +80,8 @@ sourced as (
         applied_overrides.segment_code as override_segment_code,
         rule_outcomes.rule_segment_code,
         fallback_segment.segment_code as fallback_segment_code,
-        eligibility.fallback_reason as eligibility_fallback_reason
+        eligibility.fallback_reason as eligibility_fallback_reason,
+        eligibility.missing_clustering_feature
     from eligibility
     cross join current_run
     cross join fallback_segment
@@ -102,7 +104,8 @@ decided as (
         end as segment_code,
         case
             when assignment_source = 'fallback' then coalesce(eligibility_fallback_reason, 'not_clustered')
-        end as fallback_reason
+        end as fallback_reason,
+        case when assignment_source = 'fallback' then missing_clustering_feature end as fallback_feature
     from sourced
 ),
 
@@ -118,9 +121,9 @@ final as (
     select
         decided.customer_id,
         decided.segment_code,
-        catalog.segment_name,
-        catalog.service_model,
-        catalog.sla_tier,
+        segments.segment_name,
+        segments.service_model,
+        segments.sla_tier,
         decided.assignment_source,
         case decided.assignment_source
             when 'override' then decided.override_id
@@ -131,6 +134,7 @@ final as (
         decided.override_id,
         decided.segment_rule_id,
         decided.fallback_reason,
+        decided.fallback_feature,
         decided.cluster_segment_code,
         coalesce(decided.hysteresis_applied, false) as is_held_by_hysteresis,
         decided.value_tier,
@@ -141,8 +145,8 @@ final as (
         decided.model_version,
         decided.as_of_date
     from decided
-    left join catalog
-        on decided.segment_code = catalog.segment_code
+    left join segments
+        on decided.segment_code = segments.segment_code
     left join segment_sizes
         on decided.segment_code = segment_sizes.segment_code
 )

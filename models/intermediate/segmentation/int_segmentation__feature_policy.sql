@@ -13,6 +13,7 @@ final as (
         use_for_clustering,
         weight,
         transform,
+        impute,
         reason,
         list_contains({{ pii_column_list }}, feature_name) as is_pii_tagged
     from policy

@@ -17,6 +17,7 @@ final as (
         override_id,
         segment_rule_id,
         fallback_reason,
+        fallback_feature,
         cluster_segment_code,
         is_held_by_hysteresis,
         value_tier,

@@ -1,9 +1,10 @@
--- The segment catalog with what each segment holds at the as-of date, and for cluster segments the
--- centroid of the current run in the features' own units.
+-- Every segment (the catalog's and those clustering generated) with what it holds at the as-of date,
+-- and for cluster segments the centroid of the current run in the features' own units and the name
+-- generated from it.
 with
 
-catalog as (
-    select * from {{ ref('segment_catalog') }}
+segments as (
+    select * from {{ ref('int_segmentation__segments') }}
 ),
 
 customer_segments as (
@@ -33,26 +34,29 @@ segment_counts as (
     group by segment_code
 ),
 
-catalog_paths as (
+segment_paths as (
     select
         *,
-        '$.centroids."' || segment_code || '"' as centroid_path
-    from catalog
+        '$.centroids."' || segment_code || '"' as centroid_path,
+        '$.segments."' || segment_code || '".generated_name' as generated_name_path
+    from segments
 ),
 
 final as (
     select
-        catalog.segment_code,
-        catalog.segment_name,
-        catalog.description as segment_description,
-        catalog.assignment_source,
-        catalog.service_model,
-        catalog.sla_tier,
-        catalog.sla_first_response_hours,
-        catalog.retired_on is not null and catalog.retired_on <= current_run.as_of_date as is_retired,
-        catalog.retired_on,
-        catalog.replaced_by_segment_code,
-        catalog.retirement_reason,
+        segments.segment_code,
+        segments.segment_name,
+        segments.description as segment_description,
+        segments.assignment_source,
+        segments.name_source,
+        json_extract_string(current_run.run_record, segments.generated_name_path) as generated_name,
+        segments.service_model,
+        segments.sla_tier,
+        segments.sla_first_response_hours,
+        segments.retired_on is not null and segments.retired_on <= current_run.as_of_date as is_retired,
+        segments.retired_on,
+        segments.replaced_by_segment_code,
+        segments.retirement_reason,
         coalesce(segment_counts.customer_count, 0) as customer_count,
         round(
             coalesce(segment_counts.customer_count, 0) / sum(coalesce(segment_counts.customer_count, 0)) over (), 4
@@ -61,18 +65,18 @@ final as (
         coalesce(segment_counts.overridden_customer_count, 0) as overridden_customer_count,
         -- {"feature": value} in original units; null for segments the current run has no cluster for.
         case
-            when json_exists(current_run.run_record, catalog.centroid_path)
+            when json_exists(current_run.run_record, segments.centroid_path)
                 then cast(map_from_entries(list_zip(
                     cast(json_extract(current_run.run_record, '$.feature_names') as varchar[]),
-                    cast(json_extract(current_run.run_record, catalog.centroid_path) as double[])
+                    cast(json_extract(current_run.run_record, segments.centroid_path) as double[])
                 )) as json)
         end as centroid,
         current_run.run_id as model_version,
         current_run.as_of_date
-    from catalog_paths as catalog
+    from segment_paths as segments
     cross join current_run
     left join segment_counts
-        on catalog.segment_code = segment_counts.segment_code
+        on segments.segment_code = segment_counts.segment_code
 )
 
 select * from final

@@ -2,7 +2,14 @@
 
 import pandas as pd
 
-from custseg.segmentation import ClusteringConfig, build_run_table, catalog_entries, reference_segments, validate_policy
+from custseg.segmentation import (
+    ClusteringConfig,
+    build_run_table,
+    catalog_entries,
+    reference_segments,
+    validate_catalog,
+    validate_policy,
+)
 
 
 def model(dbt, session):
@@ -14,7 +21,7 @@ def model(dbt, session):
         on_schema_change="fail",
     )
     customer_features = dbt.ref("int_features__customer_features")
-    clusterable = dbt.ref("int_segmentation__eligibility").filter("is_clusterable").project("customer_id")
+    eligible_ids = dbt.ref("int_segmentation__population").filter("is_eligible").project("customer_id")
     policy = dbt.ref("int_segmentation__feature_policy").df()
     features = validate_policy(policy, customer_features.columns, policy.loc[policy["is_pii_tagged"], "feature_name"].tolist())
     config = ClusteringConfig(
@@ -27,10 +34,16 @@ def model(dbt, session):
         minibatch_above=int(dbt.config.get("minibatch_above")),
         min_segment_share=float(dbt.config.get("min_segment_share")),
         k_stability_margin=float(dbt.config.get("k_stability_margin")),
+        min_feature_coverage=float(dbt.config.get("min_feature_coverage")),
+        profile_tolerance=float(dbt.config.get("profile_tolerance")),
+        profile_min_coverage=float(dbt.config.get("profile_min_coverage")),
     )
-    eligible = customer_features.join(clusterable, "customer_id").project(", ".join(["customer_id", *config.feature_names])).df()
+    described = [d.name for d in config.descriptive if d.name in customer_features.columns and d.name not in config.feature_names]
+    eligible = customer_features.join(eligible_ids, "customer_id").project(", ".join(["customer_id", *config.feature_names, *described])).df()
     as_of_date = dbt.ref("int_features__as_of_date").df()["as_of_date"].iloc[0]
-    catalog = catalog_entries(dbt.ref("segment_catalog").df())
+    catalog_frame = dbt.ref("segment_catalog").df()
+    catalog = catalog_entries(catalog_frame)
+    validate_catalog(catalog, customer_features.columns)
     history = session.sql(f"select * from {dbt.this}").df() if dbt.is_incremental else None
     crosswalk = dbt.ref("int_identity__crosswalk").project("customer_id, source_system, source_record_id")
     labels = dbt.config.get("reference_labels")
@@ -38,5 +51,5 @@ def model(dbt, session):
     churn_auc = dbt.ref("int_features__churn_propensity").project("max(churn_model_auc_out_of_time) as auc").df()["auc"].iloc[0]
     return build_run_table(
         eligible, config, catalog, str(as_of_date), history, pd.Timestamp.now().floor("s"), reference,
-        None if pd.isna(churn_auc) else float(churn_auc),
+        None if pd.isna(churn_auc) else float(churn_auc), catalog_frame["segment_name"].dropna().tolist(),
     )
