@@ -16,14 +16,15 @@ CUSTOMERS = """erp_customer_id,customer_name,email
 ,Nameless Customer,
 """
 
+# Orders of the late 1990s, as in a public order history: the fiscal calendar is generated for their years.
 ORDERS = """invoice_id,erp_customer_id,invoice_date,amount
-A-1,1001,2026-01-15,120.50
-A-2,1001,2026-02-03,80
-A-3,1002,2026-03-10,15.99
+A-1,1001,1997-01-15,120.50
+A-2,1001,1997-02-03,80
+A-3,1002,1997-03-10,15.99
 A-4,1003,2099-01-01,10
 A-5,1002,yesterday,12
-A-6,1002,2026-03-11,-5
-A-6,1002,2026-03-11,-5
+A-6,1002,1997-03-11,-5
+A-6,1002,1997-03-11,-5
 """
 
 
@@ -62,6 +63,17 @@ def test_two_files_give_a_green_build(tmp_path: Path) -> None:
     assert reconciliation["erp__invoices"] == (7, 3, 4)
     assert reconciliation["crm__customers"] == (0, 0, 0)
     assert result.query("select count(*) from main.stg_support__tickets")[0][0] == 0
+
+    # The KPIs cover 1997: its twelve fiscal periods (calendar months by default), reported up to the as-of
+    # date (the last order), each period's revenue that of its orders.
+    assert result.query(
+        "select min(period_start_date), max(period_end_date), count(*), min(calendar_source) from main.int_kpis__fiscal_calendar"
+    ) == [(dt.date(1997, 1, 1), dt.date(1997, 12, 31), 12, "generated: monthly, fiscal year starting in month 1")]
+    assert result.query("select as_of_date from main.int_features__as_of_date") == [(dt.date(1997, 3, 10),)]
+    assert result.query("select fiscal_period, round(revenue_usd, 2) from main.fct_company_kpis order by 1") == [
+        ("FY1997-P01", 120.5), ("FY1997-P02", 80.0), ("FY1997-P03", 15.99),
+    ]
+    assert result.query("select count(*) from main.dim_dates where fiscal_year = 1997") == [(365,)]
 
 
 def test_missing_required_column_stops_with_a_message(tmp_path: Path) -> None:
