@@ -1,6 +1,6 @@
 -- The fiscal calendar: whole fiscal years from the one holding the earliest customer fact to the one
 -- holding the as-of date, so KPIs work for whatever years the data covers. Seed fiscal_calendar, when
--- it has rows, replaces the generated periods (and the vars below are not read).
+-- it has rows, replaces the generated periods (and the vars below do not apply).
 --
 -- Generated periods follow vars fiscal_year_start_month and fiscal_calendar_pattern:
 -- - A fiscal year is named for the calendar year its nominal span ends in (the 1st of the start month to
