@@ -152,7 +152,7 @@ LATEST_VALID_TIME = Param("latest_valid_time")
 # Segment codes: the catalog's and those clustering generated (int_segmentation__segments).
 CATALOG_CODES = values_of("int_segmentation__segments", "segment_code")
 FALLBACK_CODES = values_of("segment_catalog", "segment_code", "assignment_source = 'fallback'")
-FISCAL_PERIODS = values_of("fiscal_calendar", "fiscal_period")
+FISCAL_PERIODS = values_of("int_kpis__fiscal_calendar", "fiscal_period")
 
 
 @dataclass(frozen=True)
@@ -480,15 +480,15 @@ DIM_DATES = suite(
     row_count(
         Param(
             "days_of_fiscal_calendar",
-            f"select coalesce(max(period_end_date) - min(period_start_date) + 1, 0) from {SCHEMA}.fiscal_calendar",
-            ("fiscal_calendar",),
+            f"select coalesce(max(period_end_date) - min(period_start_date) + 1, 0) from {SCHEMA}.int_kpis__fiscal_calendar",
+            ("int_kpis__fiscal_calendar",),
         ),
         why="One row per day from the calendar's first to its last day.",
     ),
     not_null("fiscal_period", why="The fiscal calendar has no gaps."),
     in_set("fiscal_period", FISCAL_PERIODS),
     row_count(
-        rows_of("fiscal_calendar"),
+        rows_of("int_kpis__fiscal_calendar"),
         Where("is_fiscal_period_end", "==", True),
         why="Each fiscal period ends on one day.",
     ),

@@ -1,5 +1,8 @@
 -- Revenue summed over segments equals the revenue of the attributed invoices of each fiscal period
 -- (up to the as-of date), to the cent: no invoice is lost or counted twice by the segment lens.
+-- Failures are stored: dbt prints the query that lists them, with their messages.
+{{ config(store_failures=true) }}
+
 with
 
 segment_kpis as (
@@ -29,6 +32,9 @@ kpi_revenue as (
 invoice_revenue as (
     select
         fiscal_periods.fiscal_period,
+        count(*) as invoice_count,
+        min(invoices.invoice_date) as first_invoice_date,
+        max(invoices.invoice_date) as last_invoice_date,
         sum(invoices.amount_usd) as revenue_usd
     from invoices
     cross join as_of_date
@@ -38,17 +44,43 @@ invoice_revenue as (
     group by fiscal_periods.fiscal_period
 ),
 
-validation_errors as (
+compared as (
     select
         coalesce(invoice_revenue.fiscal_period, kpi_revenue.fiscal_period) as fiscal_period,
-        invoice_revenue.revenue_usd as invoice_revenue_usd,
-        kpi_revenue.revenue_usd as kpi_revenue_usd
+        invoice_revenue.invoice_count,
+        invoice_revenue.first_invoice_date,
+        invoice_revenue.last_invoice_date,
+        round(invoice_revenue.revenue_usd, 2) as invoice_revenue_usd,
+        round(kpi_revenue.revenue_usd, 2) as kpi_revenue_usd,
+        round(coalesce(kpi_revenue.revenue_usd, 0) - coalesce(invoice_revenue.revenue_usd, 0), 2) as difference_usd,
+        invoice_revenue.revenue_usd is not null and invoice_revenue.fiscal_period is null as is_outside_calendar
     from invoice_revenue
     full outer join kpi_revenue
         on invoice_revenue.fiscal_period = kpi_revenue.fiscal_period
-    where
-        invoice_revenue.fiscal_period is null
-        or abs(coalesce(invoice_revenue.revenue_usd, 0) - coalesce(kpi_revenue.revenue_usd, 0)) >= 0.005
+),
+
+validation_errors as (
+    select
+        *,
+        case
+            when is_outside_calendar
+                then
+                    invoice_count || ' revenue invoices (' || printf('%.2f', invoice_revenue_usd) || ' USD, '
+                    || first_invoice_date || ' to ' || last_invoice_date
+                    || ') are dated outside the fiscal calendar, so no period'
+                    || ' counts them: see test assert_fiscal_calendar_covers_the_facts'
+            when kpi_revenue_usd is null
+                then
+                    fiscal_period || ': fct_segment_kpis has no rows, but ' || invoice_count
+                    || ' revenue invoices bring ' || printf('%.2f', invoice_revenue_usd) || ' USD'
+            else
+                fiscal_period || ': segments of fct_segment_kpis sum to ' || printf('%.2f', kpi_revenue_usd)
+                || ' USD, the ' || coalesce(invoice_count, 0) || ' revenue invoices of the period to '
+                || printf('%.2f', coalesce(invoice_revenue_usd, 0)) || ' USD (difference '
+                || printf('%.2f', difference_usd) || ' USD)'
+        end as message
+    from compared
+    where is_outside_calendar or abs(difference_usd) >= 0.005
 )
 
 select * from validation_errors

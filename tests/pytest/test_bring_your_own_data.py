@@ -24,23 +24,23 @@ CUSTOMERS = """erp_customer_id,customer_name,email
 ,Nameless Customer,
 """
 
+# Orders of the late 1990s, as in a public order history: the fiscal calendar is generated for their years.
 ORDERS = """invoice_id,erp_customer_id,invoice_date,amount
-A-1,1001,2026-01-15,120.50
-A-2,1001,2026-02-03,80
-A-3,1002,2026-03-10,15.99
+A-1,1001,1997-01-15,120.50
+A-2,1001,1997-02-03,80
+A-3,1002,1997-03-10,15.99
 A-4,1003,2099-01-01,10
 A-5,1002,yesterday,12
-A-6,1002,2026-03-11,-5
-A-6,1002,2026-03-11,-5
+A-6,1002,1997-03-11,-5
+A-6,1002,1997-03-11,-5
 """
 
 
-# Seven more customers with an order each, one a month from April to October: ten customers in all, so that
-# the ids the generated sample's steward decisions name (CUST000000007, ...) belong to customers of this data
-# too, and the as-of date is after the sample's overrides were approved: one would apply if it were read.
+# Seven more customers with an order each in January 1997: ten customers in all, so that the ids the generated
+# sample's steward decisions name (CUST000000007, ...) belong to customers of this data too.
 MORE_CUSTOMERS = ["1004,Maria Rossi,", "1005,Baker Street Books,", "1006,Kenji Sato,", "1007,Olsen Consulting AS,",
                   "1008,Priya Nair,", "1009,Fjord Fisheries,", "1010,Tomas Novak,"]
-MORE_ORDERS = [f"B-{n},{1004 + n},2026-{4 + n:02d}-20,{40 + 10 * n}" for n in range(7)]
+MORE_ORDERS = [f"B-{n},{1004 + n},1997-01-{20 + n},{40 + 10 * n}" for n in range(7)]
 SAMPLE_SEEDS = PROJECT_DIR / "seeds" / "sample"
 STEWARD_SEEDS = ("segment_overrides", "data_stewards", "identity_link_decisions", "pii_scan_exceptions", "kpi_targets")
 
@@ -92,6 +92,17 @@ def test_two_files_give_a_green_build(two_files: Build) -> None:
     assert reconciliation["crm__customers"] == (0, 0, 0)
     assert result.query("select count(*) from main.stg_support__tickets")[0][0] == 0
 
+    # The KPIs cover 1997: its twelve fiscal periods (calendar months by default), reported up to the as-of
+    # date (the last order), each period's revenue that of its orders.
+    assert result.query(
+        "select min(period_start_date), max(period_end_date), count(*), min(calendar_source) from main.int_kpis__fiscal_calendar"
+    ) == [(dt.date(1997, 1, 1), dt.date(1997, 12, 31), 12, "generated: monthly, fiscal year starting in month 1")]
+    assert result.query("select as_of_date from main.int_features__as_of_date") == [(dt.date(1997, 3, 10),)]
+    assert result.query("select fiscal_period, round(revenue_usd, 2) from main.fct_company_kpis order by 1") == [
+        ("FY1997-P01", 610.5), ("FY1997-P02", 80.0), ("FY1997-P03", 15.99),
+    ]
+    assert result.query("select count(*) from main.dim_dates where fiscal_year = 1997") == [(365,)]
+
     # What the build has is recorded once: two tables, and of their optional columns only the email.
     present = dict(result.query("select source_item, is_present from main.int_raw_sources_present"))
     assert present["erp_customers"] and present["erp_invoices"] and present["erp_customers.email"]
@@ -114,7 +125,7 @@ def test_two_files_give_a_green_build(two_files: Build) -> None:
         " features.data_completeness_score"
         " from main.int_features__customer_features as features"
         " inner join main.int_identity__crosswalk as erp on features.customer_id = erp.customer_id and erp.source_system = 'erp'"
-        " order by 1"
+        " where erp.source_record_id <= '1003' order by 1"
     )
     assert features == [
         # Orders only: scored on billing record, purchase history and fresh financials (both bought this quarter).
@@ -127,7 +138,7 @@ def test_two_files_give_a_green_build(two_files: Build) -> None:
         ("not trained: too little history: 0 training and 0 validation customers (at least 50 each)", None)
     ]
     assert result.query("select distinct clv_model_status from main.int_features__clv") == [
-        ("not fitted: too little data: 2 customers with a purchase, at least 20 needed",)
+        ("not fitted: too little data: 9 customers with a purchase, at least 20 needed",)
     ]
     # A margin target is not judged against a margin the data cannot give.
     assert result.query(

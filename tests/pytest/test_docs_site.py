@@ -33,7 +33,7 @@ from custseg.docs_site import (
 )
 
 ASSIGNMENT_MART = "dim_customer_segments"
-SEED_ONLY_MART = "dim_dates"  # the date dimension reads seed fiscal_calendar only: no raw source upstream
+SEED_ONLY_MODEL = "int_segmentation__feature_policy"  # reads seed segmentation_feature_policy only: no raw source upstream
 YAML_FOLDERS = ("models", "python_models", "seeds", "snapshots", "macros", "analyses")
 MACRO_SIGNATURE = re.compile(r"{%-?\s*(?:macro|test|materialization)\s+\w+\s*\((.*?)\)\s*-?%}", re.S)
 DOC_BLOCK = re.compile(r"{%-?\s*docs\s+(\w+)\s*-?%}(.*?){%-?\s*enddocs\s*-?%}", re.S)
@@ -299,9 +299,9 @@ def test_check_fails_without_sources_upstream_or_with_a_request_leaving_the_page
     page = tmp_path / "static_index.html"
     html = docs.static_index.read_text()
     page.write_text(html.replace("<head>", '<head><link rel="stylesheet" href="https://cdn.example.com/theme.css">', 1))
-    result = check_lineage(page, SEED_ONLY_MART, chromium=chromium)
-    assert result.unique_id == f"model.custseg.{SEED_ONLY_MART}"
-    assert "seed.custseg.fiscal_calendar" in result.upstream  # the graph is drawn; it just holds no source
+    result = check_lineage(page, SEED_ONLY_MODEL, chromium=chromium)
+    assert result.unique_id == f"model.custseg.{SEED_ONLY_MODEL}"
+    assert "seed.custseg.segmentation_feature_policy" in result.upstream  # the graph is drawn; it just holds no source
     assert result.upstream_sources == []
     assert result.external_requests == ("https://cdn.example.com/theme.css",)
     problems = result.problems()

@@ -122,23 +122,38 @@ def corrupted(built_sample: Build, tmp_path_factory: pytest.TempPathFactory) -> 
     workdir = tmp_path_factory.mktemp("corrupted")
     warehouse = copy_warehouse(built_sample, workdir)
     with duckdb.connect(str(warehouse)) as con:
-        email, national_id = con.execute(
-            """select email, national_id from main.int_identity__golden_records
-               where email is not null and national_id is not null limit 1"""
-        ).fetchone()
-        # PII: an email inside free text, a phone in a column nobody would tag, and a bare national id.
+        email = con.execute("select email from main.int_identity__golden_records where email is not null limit 1").fetchone()[0]
+        # Three people with a national id: one leaks it in a profile column, one has it as their tax id
+        # (a sole proprietor's tax number), and the third's is what a stranger's postcode and tax id equal by chance.
+        (leaker, leaked_id), (proprietor, proprietor_id), (_, strangers_id) = con.execute(
+            """select customer_id, bare_identifier_value from main.int_governance__customer_identifiers
+               where identifier_type = 'national_id'
+               qualify row_number() over (partition by customer_id order by bare_identifier_value) = 1
+               order by customer_id limit 3"""
+        ).fetchall()
+        stranger = con.execute(
+            """select min(customer_id) from main.int_governance__customer_identifiers
+               where customer_id not in (
+                   select customer_id from main.int_governance__customer_identifiers where identifier_type = 'national_id')"""
+        ).fetchone()[0]
+        # PII: an email inside free text, a phone in a column nobody would tag, and the customer's own bare national id.
         con.execute("update main.dim_segments set segment_description = 'escalate to ' || ? where segment_code = 'SEG-CARE'", [email])
         con.execute("update main.dim_segments set service_model = 'hotline +49 30 1234567' where segment_code = 'SEG-CARE'")
-        first = "(select min(customer_id) from main.dim_customer_profiles)"
-        con.execute(f"update main.dim_customer_profiles set industry = ? where customer_id = {first}", [national_id])
+        # A mart without customers holds nobody's identifiers: any customer's bare national id there is a leak.
+        con.execute("update main.dim_segments set sla_tier = ? where segment_code = 'SEG-CARE'", [strangers_id])
+        con.execute("update main.dim_customer_profiles set industry = ? where customer_id = ?", [leaked_id, leaker])
+        con.execute("update main.dim_customers set tax_id = ? where customer_id = ?", [proprietor_id, proprietor])
+        # Chance, not a leak: another party's bare national id as a postcode and as a (US-style) tax id.
+        con.execute("update main.dim_customers set postcode = ?, tax_id = ? where customer_id = ?", [strangers_id, strangers_id, stranger])
         # A customer lost between the golden record and the assignments, and a second open snapshot version.
         con.execute("delete from main.dim_customer_segments_v2 where customer_id = (select min(customer_id) from main.dim_customer_segments_v2)")
         con.execute("insert into main.snp_customer_attributes select * from main.snp_customer_attributes where dbt_valid_to is null limit 1")
         # A cluster segment of a single customer.
         con.execute("update main.dim_customer_segments set cluster_segment_code = 'SEG-TINY' where customer_id = (select min(customer_id) from main.dim_customer_segments where cluster_segment_code is not null)")
     selection = ["test_name:no_unmasked_pii", "test_name:row_count_matches", "test_name:one_open_version_per_key", "test_name:value_share_at_least"]
+    # Failures stored: the PII scan's rows say what it found (counts and kinds, never the values).
     result = run_dbt(
-        ["test", "--select", *selection], built_sample.raw_dir, warehouse, workdir / "target",
+        ["test", "--store-failures", "--select", *selection], built_sample.raw_dir, warehouse, workdir / "target",
         steward_decisions=built_sample.steward_decisions,
     )
     assert result.returncode != 0
@@ -149,12 +164,27 @@ def corrupted(built_sample: Build, tmp_path_factory: pytest.TempPathFactory) -> 
 def test_the_pii_scan_finds_leaks_in_any_column_and_honours_recorded_waivers(corrupted) -> None:
     warehouse, outcomes = corrupted
     failed = {name: failures for name, (status, failures) in outcomes.items() if status == "fail" and name.startswith("no_unmasked_pii")}
-    # dim_segments: an email and a phone (two columns); dim_customer_profiles: a national id, found by lookup.
-    assert failed == {"no_unmasked_pii_dim_segments_": 2, "no_unmasked_pii_dim_customer_profiles_": 1}
+    # dim_segments: an email, a phone and a customer's national id (three columns); dim_customer_profiles: the
+    # row's own national id; dim_customers: a tax id that is the customer's own national id. The stranger's
+    # postcode and tax id, equal to another customer's national id, pass.
+    assert failed == {"no_unmasked_pii_dim_segments_": 3, "no_unmasked_pii_dim_customer_profiles_": 1, "no_unmasked_pii_dim_customers_": 1}
     # fct_kpi_breaches names target owners' team mailboxes: accepted in seed pii_scan_exceptions, so it passes.
     assert outcomes["no_unmasked_pii_fct_kpi_breaches_"][0] == "pass"
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("select count(*) from main.fct_kpi_breaches where target_owner like '%@%'").fetchone()[0] > 0
+        findings = {
+            table: con.execute(f"select column_name, pii_kind, identifier_type, matching_rows, message from main_dbt_test__audit.{table} order by 1, 2").fetchall()
+            for table in ("no_unmasked_pii_dim_customers_", "no_unmasked_pii_dim_customer_profiles_", "no_unmasked_pii_dim_segments_")
+        }
+    assert findings["no_unmasked_pii_dim_customers_"] == [
+        ("tax_id", "own_identifier", "national_id", 1, "column tax_id: 1 row holds its customer's own national_id unmasked"),
+    ]
+    assert findings["no_unmasked_pii_dim_customer_profiles_"] == [
+        ("industry", "own_identifier", "national_id", 1, "column industry: 1 row holds its customer's own national_id unmasked"),
+    ]
+    assert [(column, kind) for column, kind, *_ in findings["no_unmasked_pii_dim_segments_"]] == [
+        ("segment_description", "email"), ("service_model", "phone"), ("sla_tier", "known_identifier"),
+    ]
 
 
 def test_generic_tests_catch_lost_rows_double_versions_and_tiny_segments(corrupted) -> None:

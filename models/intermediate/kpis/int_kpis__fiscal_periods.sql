@@ -3,7 +3,7 @@
 with
 
 fiscal_calendar as (
-    select * from {{ ref('fiscal_calendar') }}
+    select * from {{ ref('int_kpis__fiscal_calendar') }}
 ),
 
 as_of_date as (

@@ -7,6 +7,31 @@ golden_records as (
     select * from {{ ref('int_identity__golden_records') }}
 ),
 
+customer_identifiers as (
+    select * from {{ ref('int_governance__customer_identifiers') }}
+),
+
+-- A tax id that is one of the customer's own national ids (a sole proprietor's tax number can be their
+-- social security number) is personal data, whatever country prefix either carries.
+personal_tax_ids as (
+    select distinct golden_records.customer_id
+    from golden_records
+    inner join customer_identifiers
+        on
+            golden_records.customer_id = customer_identifiers.customer_id
+            and customer_identifiers.identifier_type = 'national_id'
+            and regexp_replace(golden_records.tax_id, '^[A-Z]{2}', '') = customer_identifiers.bare_identifier_value
+),
+
+customers as (
+    select
+        golden_records.*,
+        personal_tax_ids.customer_id is not null as is_tax_id_withheld
+    from golden_records
+    left join personal_tax_ids
+        on golden_records.customer_id = personal_tax_ids.customer_id
+),
+
 final as (
     select
         -- ids
@@ -24,7 +49,8 @@ final as (
         postcode,
         city,
         country_code,
-        tax_id,
+        case when not is_tax_id_withheld then tax_id end as tax_id,
+        is_tax_id_withheld,
         {{ hash_pii('national_id') }} as national_id_hash,
         web_domain,
         cast(year(birth_date) as integer) as birth_year,
@@ -44,7 +70,7 @@ final as (
         source_systems,
         first_seen_at,
         last_updated_at
-    from golden_records
+    from customers
 )
 
 select * from final

@@ -1,20 +1,10 @@
--- One row per day over the fiscal calendar, with the fiscal period the day falls in and calendar helpers
--- for BI. Also MetricFlow's time spine (date_day), so the semantic layer covers the same days as the KPIs.
+-- One row per day over the fiscal calendar (whole fiscal years around the facts), with the fiscal period
+-- the day falls in and calendar helpers for BI. Also MetricFlow's time spine (date_day), so the semantic
+-- layer covers the same days as the KPIs.
 with
 
-fiscal_calendar as (
-    select * from {{ ref('fiscal_calendar') }}
-),
-
 fiscal_periods as (
-    select
-        cast(fiscal_period as varchar) as fiscal_period,
-        cast(fiscal_year as integer) as fiscal_year,
-        cast(fiscal_quarter as integer) as fiscal_quarter,
-        cast(fiscal_period_number as integer) as fiscal_period_number,
-        cast(period_start_date as date) as period_start_date,
-        cast(period_end_date as date) as period_end_date
-    from fiscal_calendar
+    select * from {{ ref('int_kpis__fiscal_calendar') }}
 ),
 
 calendar_bounds as (
