@@ -49,11 +49,15 @@ DATASETS = ("generated", "cross-system", "febrl1", "febrl2")
 IDENTITY_PATHS = ["path:models/intermediate/identity", "path:python_models/intermediate/identity",
                   "path:models/marts/customers"]
 # What identity resolution reads: the staging models (and seeds) upstream of the identity folders.
-STAGING = ["--select", *(f"+{path}" for path in IDENTITY_PATHS), "--exclude", *IDENTITY_PATHS]
+# Models outside the identity folders that the customer marts read and that read identity (the PII scan's
+# customer identifiers) belong to the identity run, not to staging.
+IDENTITY_DOWNSTREAM = [f"+path:models/marts/customers,{path}+" for path in IDENTITY_PATHS[:2]]
+STAGING = ["--select", *(f"+{path}" for path in IDENTITY_PATHS), "--exclude", *IDENTITY_PATHS,
+           *(f"{path}+" for path in IDENTITY_PATHS[:2])]
 # The identity stage: every identity model the crosswalk is built from, and the crosswalk mart.
 CROSSWALK_PATH = ["--select", *(f"+dim_customer_crosswalk,{path}" for path in IDENTITY_PATHS)]
 # The rest of the identity models: golden record, explanations, review queue, dim_customers.
-REST = ["--select", *IDENTITY_PATHS, "--exclude", "+dim_customer_crosswalk"]
+REST = ["--select", *IDENTITY_PATHS, *IDENTITY_DOWNSTREAM, "--exclude", "+dim_customer_crosswalk"]
 SPLINK_COLUMNS = (
     "source_record_key, source_system, source_record_id, party_type, first_name_std, last_name_std, company_name_std, "
     "email, phone_e164, street_std, house_number, postcode, city_std, country_code, tax_id, national_id, web_domain, "
