@@ -40,7 +40,7 @@ from pathlib import Path
 
 import duckdb
 
-from custseg.data_shapes import cross_system_shape
+from custseg.data_shapes import SHAPES, cross_system_shape
 from custseg.identity_accuracy import accuracy_by_pair_kind, blocking_recall, clustering_accuracy
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -251,7 +251,7 @@ def bench_dataset(dataset: str, folder: Path, tmp: Path, runs: int, splink_pytho
     records_in, all_true_pairs = _truth_counts(truth)
     labels = {
         "generated": "generated customers (CRM, ERP, third party)",
-        "cross-system": "generated customers, ERP with names and addresses only (no customer type, email, phone, VAT)",
+        "cross-system": SHAPES["cross-system"].description,
         "febrl1": "FEBRL data set 1 as a CRM export",
         "febrl2": "FEBRL data set 2 as a CRM export",
     }
